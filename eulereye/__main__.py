@@ -1,0 +1,5 @@
+import sys
+
+from eulereye.cli import main
+
+sys.exit(main())

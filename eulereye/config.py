@@ -1,0 +1,51 @@
+"""Configuration from ``EULEREYE_*`` environment variables (set by Terraform in the cloud).
+
+Nothing here names a bucket, region or account: AWS location and credentials come from the
+usual AWS variables (``AWS_REGION``, ``AWS_ENDPOINT_URL`` for a local stand-in, ...).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+
+# 1.5 gigapixels: far above any real scan (a 600 dpi broadsheet is ~0.1 Gpx), far below what
+# a decompression bomb claims. Per image, checked before any pixel is decoded.
+DEFAULT_MAX_PIXELS = 400_000_000
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(f"EULEREYE_{name}", default)
+
+
+@dataclass(frozen=True)
+class Settings:
+    bucket: str = ""
+    queue_url: str = ""
+    input_prefix: str = "input/"
+    output_prefix: str = "output/"
+    engine: str = "tesseract"
+    segmenter: str = "auto"
+    lang: str = "eng"
+    max_pixels: int = DEFAULT_MAX_PIXELS
+    jobs: int = 0  # 0: one per CPU
+    log_format: str = "auto"  # auto | json | console
+    idle_seconds: int = 120  # the worker exits after this long without work
+    visibility_timeout: int = 300  # seconds a received message stays hidden; extended while busy
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        values = {}
+        for f in fields(cls):
+            raw = _env(f.name.upper(), "")
+            if raw:
+                values[f.name] = int(raw) if f.type in ("int", int) else raw
+        return cls(**values)
+
+
+def cpu_count() -> int:
+    """CPUs this process may use (respects cgroup/affinity limits, as on Fargate)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)

@@ -1,0 +1,92 @@
+"""The page model every stage shares: data flows image -> regions -> sections -> outputs.
+
+All boxes are ``(x0, y0, x1, y1)`` in pixels, origin top-left, x1/y1 exclusive. Stages work in
+the coordinates of the image they were given; the pipeline maps the final result back to the
+original image (after EXIF orientation) before anything is written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+BBox = tuple[int, int, int, int]
+
+# Kinds a segmenter may give a region. Writers and the overlay renderer rely on this set.
+REGION_KINDS = ("masthead", "headline", "text", "illustration", "advert", "rule")
+
+
+def union(boxes: list[BBox]) -> BBox:
+    """The smallest box holding every box given (which must not be empty)."""
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    confidence: float  # 0..100, as Tesseract reports it
+    bbox: BBox
+
+
+@dataclass
+class Line:
+    words: list[Word]
+
+    @property
+    def bbox(self) -> BBox:
+        return union([w.bbox for w in self.words])
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+
+@dataclass(frozen=True)
+class Region:
+    """What a segmenter finds: a box of one kind. Segmenters return regions in reading order."""
+
+    bbox: BBox
+    kind: str
+
+
+@dataclass
+class Section:
+    """A region with its recognised lines. ``order`` is its 0-based place in reading order."""
+
+    id: int
+    order: int
+    kind: str
+    bbox: BBox
+    lines: list[Line] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+    @property
+    def words(self) -> list[Word]:
+        return [w for line in self.lines for w in line.words]
+
+
+@dataclass
+class Page:
+    """One recognised page (one frame of an input file)."""
+
+    name: str  # output name, e.g. "1890/03/p.001"
+    width: int
+    height: int
+    sections: list[Section]
+    skew_angle: float = 0.0  # degrees the scan was rotated by to straighten it
+
+    @property
+    def text(self) -> str:
+        """Sections in reading order, a blank line between sections (empty ones left out)."""
+        return "\n\n".join(s.text for s in self.sections if s.lines)
+
+    @property
+    def word_count(self) -> int:
+        return sum(len(s.words) for s in self.sections)

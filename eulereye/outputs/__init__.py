@@ -1,0 +1,1 @@
+"""The output contract: names, the files of a page, and where they are stored."""

@@ -1,0 +1,32 @@
+"""The segmenter interface. Every segmenter takes a straightened 8-bit grayscale page and
+returns its regions in reading order, boxes in that image's pixels."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import numpy as np
+
+from eulereye.model import Region
+
+SEGMENTERS = ("classical", "fcn", "auto")
+
+
+class Segmenter(Protocol):
+    name: str
+
+    def segment(self, gray: np.ndarray) -> list[Region]:
+        """Regions of ``gray`` (HxW uint8, dark text on light paper) in reading order."""
+        ...
+
+
+def get_segmenter(name: str) -> Segmenter:
+    if name == "classical":
+        from eulereye.segment.classical import ClassicalSegmenter
+
+        return ClassicalSegmenter()
+    if name in ("fcn", "auto"):
+        from eulereye.segment.fcn import load_default_segmenter
+
+        return load_default_segmenter(name)
+    raise ValueError(f"unknown segmenter {name!r}; choose one of {', '.join(SEGMENTERS)}")
