@@ -38,14 +38,19 @@ GUTTER_WIDTH = 1.0  # a gutter is background at least this wide ...
 GUTTER_HEIGHT = 8.0  # ... and this tall
 WORD_GAP = 2.5  # ink closer than this along a line belongs to one fragment
 FEW_LETTERS = 5  # fragments with fewer letters have no reliable text size of their own
+MIN_LETTERS = 2  # blocks with fewer letter-sized shapes are noise
 SPECK = 0.35  # ink components smaller than this in both directions are noise
 LINE_GAP = 1.3  # fragments closer than this vertically may belong to one block
 SIZE_RATIO = 1.5  # fragments whose text sizes differ more than this stay apart
 HEADLINE_SIZE = 1.45  # text this much larger than the body is a headline ...
 MASTHEAD_SIZE = 3.0  # ... and this much larger, near the top of the page, the masthead
-MASTHEAD_ZONE = 0.2  # share of the page height from the top where a masthead may be
+MASTHEAD_ZONE = 0.15  # share of the page height from the top where a masthead may be
+MASTHEAD_WIDTH = 0.4  # ... and the least share of the page width it spans
 PICTURE_SIZE = 4.0  # ink shapes taller than this are a picture unless they form a text row
 PICTURE_INK = 0.1  # ... and cover at least this share of their box (else: a frame, dropped)
+BORDER_ELONGATION = 8  # tall shapes more elongated than this are scan borders, not pictures
+TYPE_ROW = 3  # this many large shapes in a row are large type (a masthead), not pictures
+ROW_SIZE_RATIO = 2.0  # large shapes in one row may differ this much in height
 
 
 @dataclass
@@ -55,7 +60,7 @@ class Fragment:
     box: BBox
     size: float  # median letter height inside; for pictures the box height
     letters: int  # letter-sized ink components inside
-    picture: bool = False
+    picture: bool = False  # a tall shape that is no row of letters: a picture or a big glyph
     frame: bool = False  # a sparse tall shape: a box frame or scan border, not content
 
 
@@ -98,9 +103,9 @@ def analyse(ink: np.ndarray) -> Layout:
     cuts = cv2.bitwise_or(_gutters(text_ink, size), rules_mask)
     fragments = _fragments(text_ink, cuts, size)
     content = [f for f in fragments if f.picture or (f.letters > 0 and not f.frame)]
-    blocks = _blocks(content, cuts > 0, size)
-    height = ink.shape[0]
-    regions = [Region(_union(b), _kind(b, size, height)) for b in blocks]
+    blocks = _blocks(content, cuts > 0, rules_mask > 0, size)
+    blocks = [b for b in blocks if _is_picture(b) or sum(f.letters for f in b) >= MIN_LETTERS]
+    regions = [Region(_union(b), _kind(b, size, ink.shape)) for b in blocks]
     return Layout(regions, rules, size)
 
 
@@ -145,8 +150,9 @@ def _rules(ink: np.ndarray, size: float) -> tuple[np.ndarray, list[BBox]]:
         runs = cv2.morphologyEx(ink, cv2.MORPH_OPEN, line)
         count, labels, stats, _ = cv2.connectedComponentsWithStats(runs, connectivity=8)
         long_side = stats[:, cv2.CC_STAT_WIDTH if horizontal else cv2.CC_STAT_HEIGHT]
-        short_side = stats[:, cv2.CC_STAT_HEIGHT if horizontal else cv2.CC_STAT_WIDTH]
-        keep = (long_side >= length) & (short_side <= 2 * thickness)
+        # Mean thickness, not the box's: a slightly tilted rule has a tall box.
+        mean_thickness = stats[:, cv2.CC_STAT_AREA] / np.maximum(long_side, 1)
+        keep = (long_side >= length) & (mean_thickness <= thickness)
         keep[0] = False
         mask[keep[labels]] = 255
         boxes += [_stat_box(row) for row in stats[keep]]
@@ -209,7 +215,7 @@ def _fragment(stat: np.ndarray, components: np.ndarray, size: float) -> Fragment
     if h > PICTURE_SIZE * size and not _is_text(letter_h, letter_w, w, h, size):
         ink = float(components[:, cv2.CC_STAT_AREA].sum())
         # Sparse tall shapes are frames or scan borders: structure, not content.
-        if ink < PICTURE_INK * w * h:
+        if ink < PICTURE_INK * w * h or max(w, h) > BORDER_ELONGATION * min(w, h):
             return Fragment(box, float(h), 0, frame=True)
         return Fragment(box, float(h), int(letter_h.size), picture=True)
     letter_size = float(np.median(letter_h)) if letter_h.size else float(h)
@@ -225,7 +231,9 @@ def _is_text(letter_h: np.ndarray, letter_w: np.ndarray, width: int, height: int
     return large_row or float((letter_h[small] * letter_w[small]).sum()) >= 0.15 * width * height
 
 
-def _blocks(fragments: list[Fragment], cuts: np.ndarray, size: float) -> list[list[Fragment]]:
+def _blocks(
+    fragments: list[Fragment], cuts: np.ndarray, rules: np.ndarray, size: float
+) -> list[list[Fragment]]:
     """Join fragments into blocks (union-find): lines stacked in one column, and the words of
     large type standing in one row (smearing at body-text scale leaves those apart)."""
     if not fragments:
@@ -244,16 +252,21 @@ def _blocks(fragments: list[Fragment], cuts: np.ndarray, size: float) -> list[li
             i = parent[i]
         return i
 
-    for i in np.flatnonzero(~pictures):
+    for i in range(len(fragments)):
         # Fragments sorted by top: those starting within ``reach`` above may touch this one.
         lo = int(np.searchsorted(boxes[:, 1], boxes[i, 1] - reach))
         ratio = np.maximum(sizes[lo:i], sizes[i]) / np.minimum(sizes[lo:i], sizes[i])
-        similar = ((ratio <= SIZE_RATIO) | few[lo:i] | few[i]) & ~pictures[lo:i]
+        similar = (ratio <= SIZE_RATIO) | few[lo:i] | few[i]
         stacked = _stacked(boxes[i], boxes[lo:i], sizes[i], sizes[lo:i])
-        in_row = _same_row(boxes[i], boxes[lo:i], np.maximum(sizes[i], sizes[lo:i]))
-        in_row &= (sizes[i] >= HEADLINE_SIZE * size) & (sizes[lo:i] >= HEADLINE_SIZE * size)
-        for j in lo + np.flatnonzero(similar & (stacked | in_row)):
+        stacked &= similar & ~pictures[lo:i] & ~pictures[i]
+        for j in lo + np.flatnonzero(stacked):
             if not _crosses_cut(boxes[j], boxes[i], cuts, sizes[i]):
+                parent[root(i)] = root(j)
+        in_row = _same_row(boxes[i], boxes[lo:i], np.maximum(sizes[i], sizes[lo:i]))
+        in_row &= (ratio <= ROW_SIZE_RATIO) & (np.minimum(sizes[i], sizes[lo:i]) >= HEADLINE_SIZE * size)
+        for j in lo + np.flatnonzero(in_row):
+            # Large type has wide gaps that look like gutters: only rules separate a row.
+            if not _crosses_cut(boxes[j], boxes[i], rules, sizes[i]):
                 parent[root(i)] = root(j)
     groups: dict[int, list[Fragment]] = {}
     for i, fragment in enumerate(fragments):
@@ -315,7 +328,7 @@ def _absorb_nested(blocks: list[list[Fragment]]) -> list[list[Fragment]]:
 
 
 def _is_picture(block: list[Fragment]) -> bool:
-    return any(f.picture for f in block)
+    return any(f.picture for f in block) and len(block) < TYPE_ROW
 
 
 def _area(box: BBox) -> int:
@@ -328,13 +341,14 @@ def _inside(inner: BBox, outer: BBox) -> bool:
     return ix * iy >= 0.8 * max(1, _area(inner))
 
 
-def _kind(block: list[Fragment], body: float, page_height: int) -> str:
+def _kind(block: list[Fragment], body: float, shape: tuple[int, int]) -> str:
     if _is_picture(block):
         return "illustration"
     letters = [f.size for f in block for _ in range(max(1, f.letters))]
     size = float(np.median(letters))
-    top = min(f.box[1] for f in block)
-    if size >= MASTHEAD_SIZE * body and top < MASTHEAD_ZONE * page_height:
+    x0, top, x1, _ = _union(block)
+    wide = x1 - x0 >= MASTHEAD_WIDTH * shape[1]
+    if size >= MASTHEAD_SIZE * body and top < MASTHEAD_ZONE * shape[0] and wide:
         return "masthead"
     if size >= HEADLINE_SIZE * body:
         return "headline"
