@@ -49,6 +49,7 @@ MASTHEAD_WIDTH = 0.4  # ... and the least share of the page width it spans
 PICTURE_SIZE = 4.0  # ink shapes taller than this are a picture unless they form a text row
 PICTURE_INK = 0.1  # ... and cover at least this share of their box (else: a frame, dropped)
 BORDER_ELONGATION = 8  # tall shapes more elongated than this are scan borders, not pictures
+GLYPH_GAP = 0.5  # large single shapes closer than this (times their height) form a word
 TYPE_ROW = 3  # this many large shapes in a row are large type (a masthead), not pictures
 ROW_SIZE_RATIO = 2.0  # large shapes in one row may differ this much in height
 
@@ -262,11 +263,14 @@ def _blocks(
         for j in lo + np.flatnonzero(stacked):
             if not _crosses_cut(boxes[j], boxes[i], cuts, sizes[i]):
                 parent[root(i)] = root(j)
-        in_row = _same_row(boxes[i], boxes[lo:i], np.maximum(sizes[i], sizes[lo:i]))
+        shapes = pictures[lo:i] | pictures[i]
+        # Letters of very large type are single shapes: join them only when close.
+        reach_along = np.where(shapes, GLYPH_GAP / WORD_GAP, 1.0) * np.minimum(sizes[i], sizes[lo:i])
+        in_row = _same_row(boxes[i], boxes[lo:i], reach_along)
         in_row &= (ratio <= ROW_SIZE_RATIO) & (np.minimum(sizes[i], sizes[lo:i]) >= HEADLINE_SIZE * size)
         for j in lo + np.flatnonzero(in_row):
-            # Large type has wide gaps that look like gutters: only rules separate a row.
-            if not _crosses_cut(boxes[j], boxes[i], rules, sizes[i]):
+            # Gaps in large type look like gutters: between single shapes only rules count.
+            if not _crosses_cut(boxes[j], boxes[i], rules if shapes[j - lo] else cuts, sizes[i]):
                 parent[root(i)] = root(j)
     groups: dict[int, list[Fragment]] = {}
     for i, fragment in enumerate(fragments):
