@@ -49,6 +49,7 @@ MASTHEAD_WIDTH = 0.4  # ... and the least share of the page width it spans
 PICTURE_SIZE = 4.0  # ink shapes taller than this are a picture unless they form a text row
 PICTURE_INK = 0.1  # ... and cover at least this share of their box (else: a frame, dropped)
 BORDER_ELONGATION = 8  # tall shapes more elongated than this are scan borders, not pictures
+LARGE_WORD_GAP = 0.6  # a gap in large type up to this (times its height) is a word space
 GLYPH_GAP = 0.5  # large single shapes closer than this (times their height) form a word
 TYPE_ROW = 3  # this many large shapes in a row are large type (a masthead), not pictures
 ROW_SIZE_RATIO = 2.0  # large shapes in one row may differ this much in height
@@ -104,7 +105,7 @@ def analyse(ink: np.ndarray) -> Layout:
     cuts = cv2.bitwise_or(_gutters(text_ink, size), rules_mask)
     fragments = _fragments(text_ink, cuts, size)
     content = [f for f in fragments if f.picture or (f.letters > 0 and not f.frame)]
-    blocks = _blocks(content, cuts > 0, rules_mask > 0, size)
+    blocks = _blocks(content, text_ink, cuts > 0, rules_mask > 0, size)
     blocks = [b for b in blocks if _is_picture(b) or sum(f.letters for f in b) >= MIN_LETTERS]
     regions = [Region(_union(b), _kind(b, size, ink.shape)) for b in blocks]
     return Layout(regions, rules, size)
@@ -233,7 +234,7 @@ def _is_text(letter_h: np.ndarray, letter_w: np.ndarray, width: int, height: int
 
 
 def _blocks(
-    fragments: list[Fragment], cuts: np.ndarray, rules: np.ndarray, size: float
+    fragments: list[Fragment], text_ink: np.ndarray, cuts: np.ndarray, rules: np.ndarray, size: float
 ) -> list[list[Fragment]]:
     """Join fragments into blocks (union-find): lines stacked in one column, and the words of
     large type standing in one row (smearing at body-text scale leaves those apart)."""
@@ -246,6 +247,7 @@ def _blocks(
     pictures = np.array([f.picture for f in fragments])
     reach = float((boxes[:, 3] - boxes[:, 1]).max() + LINE_GAP * sizes.max())
     parent = list(range(len(fragments)))
+    ink_columns = np.cumsum(text_ink > 0, axis=0)  # ink above each row, per column
 
     def root(i: int) -> int:
         while parent[i] != i:
@@ -261,16 +263,19 @@ def _blocks(
         stacked = _stacked(boxes[i], boxes[lo:i], sizes[i], sizes[lo:i])
         stacked &= similar & ~pictures[lo:i] & ~pictures[i]
         for j in lo + np.flatnonzero(stacked):
-            if not _crosses_cut(boxes[j], boxes[i], cuts, sizes[i]):
+            if not _crosses_cut(boxes[j], boxes[i], cuts, ink_columns, sizes[i]):
                 parent[root(i)] = root(j)
         shapes = pictures[lo:i] | pictures[i]
         # Letters of very large type are single shapes: join them only when close.
         reach_along = np.where(shapes, GLYPH_GAP / WORD_GAP, 1.0) * np.minimum(sizes[i], sizes[lo:i])
         in_row = _same_row(boxes[i], boxes[lo:i], reach_along)
         in_row &= (ratio <= ROW_SIZE_RATIO) & (np.minimum(sizes[i], sizes[lo:i]) >= HEADLINE_SIZE * size)
+        gaps = np.maximum(boxes[lo:i, 0] - boxes[i, 2], boxes[i, 0] - boxes[lo:i, 2])
+        # Gaps in large type look like gutters: between single shapes or across a word space
+        # only rules separate; wider gaps must not be gutters either.
+        rules_only = shapes | (gaps <= LARGE_WORD_GAP * np.minimum(sizes[i], sizes[lo:i]))
         for j in lo + np.flatnonzero(in_row):
-            # Gaps in large type look like gutters: between single shapes only rules count.
-            if not _crosses_cut(boxes[j], boxes[i], rules if shapes[j - lo] else cuts, sizes[i]):
+            if not _cut_between(boxes[j], boxes[i], rules if rules_only[j - lo] else cuts):
                 parent[root(i)] = root(j)
     groups: dict[int, list[Fragment]] = {}
     for i, fragment in enumerate(fragments):
@@ -296,14 +301,38 @@ def _same_row(box: np.ndarray, others: np.ndarray, sizes: np.ndarray) -> np.ndar
     return row & (gap <= WORD_GAP * sizes)
 
 
-def _crosses_cut(a: np.ndarray, b: np.ndarray, cuts: np.ndarray, size: float) -> bool:
-    """Whether joining two fragments would reach across a gutter or rule: a cut runs through
-    the narrower one's rows within the wider one's (or both ones') extent. A headline over
-    two columns must not join either column, nor two headlines either side of a rule."""
+def _crosses_cut(
+    a: np.ndarray, b: np.ndarray, cuts: np.ndarray, ink_columns: np.ndarray, size: float
+) -> bool:
+    """Whether the wider of two stacked fragments reaches across a gutter or rule: a cut runs
+    beside the narrower one, within the wider one's extent, with ink beyond it (the next
+    column). A headline over two columns must not join either column; white space after a
+    short line is no reason to split."""
     wide, narrow = (a, b) if a[2] - a[0] >= b[2] - b[0] else (b, a)
-    x0 = int(min(wide[0], narrow[0]) + size)
-    x1 = int(max(wide[2], narrow[2]) - size)
+    x0, x1 = int(wide[0] + size), int(wide[2] - size)
     y0, y1 = int(narrow[1]), int(narrow[3])
+    if x1 <= x0 or y1 <= y0:
+        return False
+    cut_columns = x0 + np.flatnonzero(cuts[y0:y1, x0:x1].all(axis=0))
+    if cut_columns.size == 0:
+        return False
+    inked = np.flatnonzero(ink_columns[y1 - 1, x0:x1] - (ink_columns[y0 - 1, x0:x1] if y0 else 0)) + x0
+    if inked.size == 0:
+        return False
+    left, right = narrow[0], narrow[2]
+    beyond_right = cut_columns[(cut_columns >= right)]
+    beyond_left = cut_columns[(cut_columns < left)]
+    return bool(
+        (beyond_right.size and inked.max() > beyond_right.min())
+        or (beyond_left.size and inked.min() < beyond_left.max())
+    )
+
+
+def _cut_between(a: np.ndarray, b: np.ndarray, cuts: np.ndarray) -> bool:
+    """Whether a cut runs through all shared rows somewhere in the gap between two fragments
+    standing side by side."""
+    x0, x1 = int(min(a[2], b[2])), int(max(a[0], b[0]))
+    y0, y1 = int(max(a[1], b[1])), int(min(a[3], b[3]))
     if x1 <= x0 or y1 <= y0:
         return False
     return bool(cuts[y0:y1, x0:x1].all(axis=0).any())
