@@ -24,8 +24,9 @@ from __future__ import annotations
 import io
 import re
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import PurePosixPath
 
 import numpy as np
@@ -59,25 +60,26 @@ _SIGNATURES = {
     b"\xff\x4f\xff\x51": "JPEG 2000",  # bare codestream (.j2k)
 }
 
-# EXIF orientation value -> the transpose that makes the image upright (as Pillow's
-# ImageOps.exif_transpose does, but applied to the one gray channel only).
-_UPRIGHT = {
-    2: Image.Transpose.FLIP_LEFT_RIGHT,
-    3: Image.Transpose.ROTATE_180,
-    4: Image.Transpose.FLIP_TOP_BOTTOM,
-    5: Image.Transpose.TRANSPOSE,
-    6: Image.Transpose.ROTATE_270,
-    7: Image.Transpose.TRANSVERSE,
-    8: Image.Transpose.ROTATE_90,
+# EXIF orientation value -> how the stored pixels turn upright (what Pillow's
+# ImageOps.exif_transpose does, applied to the one gray channel).
+_UPRIGHT: dict[int, Callable[[np.ndarray], np.ndarray]] = {
+    2: np.fliplr,
+    3: partial(np.rot90, k=2),
+    4: np.flipud,
+    5: np.transpose,
+    6: partial(np.rot90, k=-1),
+    7: lambda gray: np.rot90(gray, 2).T,
+    8: partial(np.rot90, k=1),
 }
 _ORIENTATION_TAG = 0x0112
 _NEW_SUBFILE_TYPE_TAG = 254  # bit 0 set: a reduced-resolution copy of another page
 _ALPHA_MODES = {"LA", "La", "PA", "RGBA", "RGBa"}
+_BAND_ROWS = 512
 
 
 @dataclass
 class Frame:
-    gray: np.ndarray  # HxW uint8 (read-only), upright: "the original image" for coordinates
+    gray: np.ndarray  # HxW uint8, upright: "the original image" for coordinates
     index: int  # 0-based frame number within the file
     count: int  # frames in the file
 
@@ -157,8 +159,10 @@ def _decode_page(data: bytes, page: int, filename: str, max_pixels: int) -> np.n
         try:
             image.seek(page)
             _check_size(image, filename, max_pixels)
-            orientation = image.getexif().get(_ORIENTATION_TAG, 1)
             image.load()
+            # Read after load(): Pillow's TIFF loader already turns pages upright itself and
+            # drops the tag; other formats keep it for us to apply.
+            orientation = image.getexif().get(_ORIENTATION_TAG, 1)
             gray = _to_gray(image)
         except (ImageTooLargeError, MemoryError):
             raise
@@ -168,42 +172,50 @@ def _decode_page(data: bytes, page: int, filename: str, max_pixels: int) -> np.n
                 f"{_reason(exc)}"
             ) from exc
     if orientation in _UPRIGHT:
-        gray = gray.transpose(_UPRIGHT[orientation])
-    return np.asarray(gray)
+        gray = np.ascontiguousarray(_UPRIGHT[orientation](gray))
+    return gray
 
 
-def _to_gray(image: Image.Image) -> Image.Image:
-    """Any mode -> "L", transparent parts on white paper, 16-bit scaled rather than clipped."""
-    if image.mode == "L":
-        return image
+def _to_gray(image: Image.Image) -> np.ndarray:
+    """The decoded image as one HxW uint8 array, converted a band of rows at a time: on a
+    75-megapixel page no full-size temporary is made besides the result."""
+    width, height = image.size
+    convert = _band_converter(image)
+    gray = np.empty((height, width), np.uint8)
+    for top in range(0, height, _BAND_ROWS):
+        bottom = min(height, top + _BAND_ROWS)
+        gray[top:bottom] = convert(image.crop((0, top, width, bottom)))
+    return gray
+
+
+def _band_converter(image: Image.Image) -> Callable[[Image.Image], np.ndarray]:
+    """How a band of this image's mode becomes 8-bit gray."""
     if image.mode in _ALPHA_MODES or (image.mode == "P" and "transparency" in image.info):
-        return _on_white(image)
-    if image.mode.startswith("I") or image.mode == "F":
-        return _scale_to_8_bits(image)
-    if image.mode in ("1", "P", "RGB", "CMYK", "YCbCr"):
-        return image.convert("L")
-    return image.convert("RGB").convert("L")  # LAB, HSV, ...: via RGB
-
-
-def _on_white(image: Image.Image) -> Image.Image:
-    """Composite onto white: gray = ink * alpha + paper * (1 - alpha)."""
-    gray_alpha = np.asarray(image.convert("LA"), dtype=np.uint16)
-    ink, alpha = gray_alpha[..., 0], gray_alpha[..., 1]
-    composite = (ink * alpha + 255 * (255 - alpha) + 127) // 255
-    return Image.fromarray(composite.astype(np.uint8), "L")
-
-
-def _scale_to_8_bits(image: Image.Image) -> Image.Image:
-    """16-bit (``I;16*``) -> top 8 bits. 32-bit int and float images have no fixed white
-    point, so their own range is stretched to 0..255."""
-    values = np.asarray(image)
+        return _on_white
     if image.mode.startswith("I;16"):
-        return Image.fromarray((values >> 8).astype(np.uint8), "L")
-    low, high = float(values.min()), float(values.max())
+        return lambda band: np.asarray(band) >> 8  # 16 -> 8 bits by scaling, never clipping
+    if image.mode in ("I", "F"):
+        # 32-bit int and float pages have no fixed white point: stretch their own range.
+        low, high = image.getextrema()
+        return partial(_stretch, low=float(low), high=float(high))
+    if image.mode == "L":
+        return np.asarray
+    if image.mode in ("1", "P", "RGB", "CMYK", "YCbCr"):
+        return lambda band: np.asarray(band.convert("L"))
+    return lambda band: np.asarray(band.convert("RGB").convert("L"))  # LAB, HSV, ...
+
+
+def _on_white(band: Image.Image) -> np.ndarray:
+    """Composite onto white: gray = ink * alpha + paper * (1 - alpha)."""
+    gray_alpha = np.asarray(band.convert("LA"), dtype=np.uint16)
+    ink, alpha = gray_alpha[..., 0], gray_alpha[..., 1]
+    return (ink * alpha + 255 * (255 - alpha) + 127) // 255
+
+
+def _stretch(band: Image.Image, low: float, high: float) -> np.ndarray:
     if high <= low:
-        return Image.fromarray(np.full(values.shape, 255, np.uint8), "L")
-    stretched = (values.astype(np.float32) - low) * (255.0 / (high - low))
-    return Image.fromarray(np.rint(stretched).astype(np.uint8), "L")
+        return np.full((band.height, band.width), 255, np.uint8)
+    return np.rint((np.asarray(band, dtype=np.float32) - low) * (255.0 / (high - low)))
 
 
 def _check_size(image: Image.Image, filename: str, max_pixels: int) -> None:
