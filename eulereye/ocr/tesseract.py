@@ -61,7 +61,10 @@ def _read_crop(crop: np.ndarray, offset: tuple[int, int]) -> list[Line]:
     if iterator is None:
         return lines
     for word in tesserocr.iterate_level(iterator, level):
-        text = (word.GetUTF8Text(level) or "").strip()
+        try:
+            text = (word.GetUTF8Text(level) or "").strip()
+        except RuntimeError:  # tesserocr's "No text returned": a blank page or crop
+            continue
         box = word.BoundingBox(level)
         if not text or box is None:
             continue

@@ -3,37 +3,15 @@ found. Every fixture is built in code; the bomb never allocates its pixels."""
 
 from __future__ import annotations
 
-import io
-import struct
-import zlib
-
 import numpy as np
 import pytest
 from PIL import Image, ImageFile
 
 from eulereye.errors import BadImageError, ImageTooLargeError, UnsupportedFormatError
 from eulereye.imaging import load_frames
+from tests.intake.fixtures import encode, noisy_page, png_claiming, truncated
 
 LIMIT = 400_000_000
-
-
-def noisy_page(fmt: str) -> bytes:
-    """A small page whose data does not compress away, so that cutting it loses pixels."""
-    pixels = np.random.default_rng(7).integers(0, 256, (200, 200), dtype=np.uint8)
-    buffer = io.BytesIO()
-    Image.fromarray(pixels).save(buffer, fmt)
-    return buffer.getvalue()
-
-
-def png_chunk(kind: bytes, body: bytes) -> bytes:
-    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-
-
-def png_claiming(width: int, height: int) -> bytes:
-    """A valid PNG header claiming ``width`` x ``height`` 8-bit gray, with almost no data."""
-    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", header)
-            + png_chunk(b"IDAT", zlib.compress(b"\x00" * 1000)) + png_chunk(b"IEND", b""))
 
 
 def refused(data: bytes, filename: str, error: type, max_pixels: int = LIMIT) -> str:
@@ -49,14 +27,12 @@ def test_zero_bytes():
 
 
 def test_truncated_png():
-    data = noisy_page("PNG")
-    message = refused(data[: len(data) // 2], "cut.png", BadImageError)
+    message = refused(truncated("PNG"), "cut.png", BadImageError)
     assert "truncated" in message and "PNG" in message
 
 
 def test_truncated_jpeg():
-    data = noisy_page("JPEG")
-    message = refused(data[: len(data) // 2], "cut.jpg", BadImageError)
+    message = refused(truncated("JPEG"), "cut.jpg", BadImageError)
     assert "truncated" in message and "JPEG" in message
 
 
@@ -99,9 +75,8 @@ def test_image_at_the_limit_is_decoded():
 
 @pytest.mark.parametrize("fmt", ["GIF", "BMP", "WEBP"])
 def test_readable_image_of_another_format_under_a_supported_suffix(fmt):
-    buffer = io.BytesIO()
-    Image.new("L", (20, 20), 255).save(buffer, fmt)
-    message = refused(buffer.getvalue(), "page.png", UnsupportedFormatError)
+    message = refused(encode(Image.new("L", (20, 20), 255), fmt), "page.png",
+                      UnsupportedFormatError)
     assert f"found a {fmt} image" in message
 
 

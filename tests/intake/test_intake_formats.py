@@ -9,16 +9,11 @@ import pytest
 from PIL import Image, ImageOps, TiffImagePlugin
 
 from eulereye.imaging import load_frames
+from tests.intake.fixtures import encode
 
 LIMIT = 400_000_000
 # Left half black ink, right half white paper: survives every lossless mode and JPEG.
 INK_PAPER = np.hstack([np.zeros((40, 30), np.uint8), np.full((40, 30), 255, np.uint8)])
-
-
-def encode(image: Image.Image, fmt: str, **options) -> bytes:
-    buffer = io.BytesIO()
-    image.save(buffer, fmt, **options)
-    return buffer.getvalue()
 
 
 def only_frame(data: bytes, filename: str) -> np.ndarray:
