@@ -36,6 +36,7 @@ RULE_LENGTH = 8.0  # a rule is a straight ink run at least this long ...
 RULE_THICKNESS = 0.6  # ... and at most this thick
 GUTTER_WIDTH = 1.0  # a gutter is background at least this wide ...
 GUTTER_HEIGHT = 8.0  # ... and this tall
+REMNANT_LENGTH = 2.0  # thin vertical ink runs this long may be pieces of a faded column rule
 WORD_GAP = 2.5  # ink closer than this along a line belongs to one fragment
 FEW_LETTERS = 5  # fragments with fewer letters have no reliable text size of their own
 BOX_PAD = 0.3  # margin around each region, less than any gutter
@@ -103,7 +104,9 @@ def analyse(ink: np.ndarray) -> Layout:
     text_ink = _drop_specks(cv2.subtract(ink, rules_mask), size)
     if not text_ink.any():
         return Layout([], rules, size)
-    cuts = cv2.bitwise_or(_gutters(text_ink, size), rules_mask)
+    gutters = _gutters(text_ink, size)
+    text_ink = cv2.subtract(text_ink, gutters)  # what is left there: pieces of a faded rule
+    cuts = cv2.bitwise_or(gutters, rules_mask)
     fragments = _fragments(text_ink, cuts, size)
     content = [f for f in fragments if f.picture or (f.letters > 0 and not f.frame)]
     blocks = _blocks(content, text_ink, cuts > 0, rules_mask > 0, size)
@@ -177,9 +180,29 @@ def _drop_specks(ink: np.ndarray, size: float) -> np.ndarray:
 
 
 def _gutters(text_ink: np.ndarray, size: float) -> np.ndarray:
-    """Background strips wide and tall enough to separate columns (255 = gutter)."""
-    background = cv2.bitwise_not(text_ink)
+    """Background strips wide and tall enough to separate columns (255 = gutter).
+
+    A faded column rule survives only in pieces too short to count as a rule, yet those
+    pieces stand in the middle of a narrow gutter and leave less than a gutter's width of
+    paper on either side. Thin vertical ink runs taller than any body letter are therefore
+    counted as paper here; within a text line such a run never extends into a gutter-tall
+    strip, so real letters keep their lines apart only where a gutter really is."""
+    background = cv2.bitwise_or(cv2.bitwise_not(text_ink), _thin_vertical_runs(text_ink, size))
     return cv2.morphologyEx(background, cv2.MORPH_OPEN, _kernel(GUTTER_WIDTH * size, GUTTER_HEIGHT * size))
+
+
+def _thin_vertical_runs(ink: np.ndarray, size: float) -> np.ndarray:
+    """Mask of thin vertical ink runs at least ``REMNANT_LENGTH`` letters long: pieces of
+    rules (and stems of large letters, which stand far from gutter-tall paper strips).
+    A faded rule wobbles by a pixel and has short breaks: both are bridged first."""
+    bridged = cv2.dilate(ink, _kernel(3, 1))
+    bridged = cv2.morphologyEx(bridged, cv2.MORPH_CLOSE, _kernel(1, size / 2))
+    runs = cv2.morphologyEx(bridged, cv2.MORPH_OPEN, _kernel(1, REMNANT_LENGTH * size))
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(runs, connectivity=8)
+    mean_thickness = stats[:, cv2.CC_STAT_AREA] / np.maximum(stats[:, cv2.CC_STAT_HEIGHT], 1)
+    thin = mean_thickness <= max(2.0, RULE_THICKNESS * size) + 2  # + the bridging
+    thin[0] = False
+    return np.where(thin[labels], 255, 0).astype(np.uint8)
 
 
 def _fragments(text_ink: np.ndarray, cuts: np.ndarray, size: float) -> list[Fragment]:
