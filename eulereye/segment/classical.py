@@ -14,7 +14,10 @@ Steps, all on a copy downscaled to about ``WORK_WIDTH`` pixels wide (boxes are m
    (a headline over two columns stays apart from each column);
 7. kinds: masthead (very large type near the top), headline (larger than body text),
    illustration (large ink shapes that are not rows of letters), text;
-8. reading order: ``eulereye.segment.order.order_regions`` with the rules found.
+8. column grid: where the page has evenly spaced gutters (found over much of its height), a
+   text block wider than ``WIDE_BLOCK`` columns is split at the ink valleys on the grid lines
+   (a safety net for gutters that are too narrow or too faint to cut every line);
+9. reading order: ``eulereye.segment.order.order_regions`` with the rules found.
 """
 
 from __future__ import annotations
@@ -55,6 +58,13 @@ LARGE_WORD_GAP = 0.6  # a gap in large type up to this (times its height) is a w
 GLYPH_GAP = 0.5  # large single shapes closer than this (times their height) form a word
 TYPE_ROW = 2  # this many large shapes in a row are large type (a masthead), not pictures
 ROW_SIZE_RATIO = 2.0  # large shapes in one row may differ this much in height
+GRID_CLEAR = 0.25  # a grid gutter is a gutter or rule over this share of the page height ...
+GRID_EVEN = 0.05  # ... and the grid's gutters are evenly spaced to within this share ...
+GRID_GUTTERS = 4  # ... with at least this many of them in a row ...
+MIN_COLUMN = 15.0  # ... at least this many letters apart
+WIDE_BLOCK = 1.4  # text blocks wider than this many grid columns are split on the grid
+VALLEY_REACH = 1.5  # letters: the split may move this far from the grid line to the ink valley
+VALLEY_INK = 0.1  # share of a block's rows that may have ink at a valley (protruding letters)
 
 
 @dataclass
@@ -112,7 +122,12 @@ def analyse(ink: np.ndarray) -> Layout:
     blocks = _blocks(content, text_ink, cuts > 0, rules_mask > 0, size)
     blocks = [b for b in blocks if _is_picture(b) or sum(f.letters for f in b) >= MIN_LETTERS]
     kinds = _kinds(blocks, size, ink.shape)
-    regions = [Region(_padded(_union(b), size, ink.shape), k) for b, k in zip(blocks, kinds)]
+    grid = _column_grid(cuts, text_ink, size)
+    regions = [
+        Region(_padded(piece, size, ink.shape), kind)
+        for block, kind in zip(blocks, kinds)
+        for piece in (_split_on_grid(_union(block), grid, text_ink, size) if kind == "text" else [_union(block)])
+    ]
     return Layout(regions, rules, size)
 
 
@@ -363,6 +378,75 @@ def _cut_between(a: np.ndarray, b: np.ndarray, cuts: np.ndarray) -> bool:
     if x1 <= x0 or y1 <= y0:
         return False
     return bool(cuts[y0:y1, x0:x1].all(axis=0).any())
+
+
+@dataclass
+class ColumnGrid:
+    """Evenly spaced gutters of the page (working pixels); none when the page has no grid."""
+
+    gutters: np.ndarray  # x of each gutter, ascending
+    column: float  # column width: the gutters' spacing
+
+
+def _column_grid(cuts: np.ndarray, text_ink: np.ndarray, size: float) -> ColumnGrid:
+    """The page's column grid: x positions that are gutter or rule over a fair share of the
+    page height, evenly spaced. Locally a gutter may be missed (a faded rule, text almost
+    touching); summed over the page, the grid still stands out. Uneven candidates (adverts,
+    tables, mixed layouts) give no grid: then nothing is split."""
+    clear = np.count_nonzero(cuts, axis=0).astype(float)
+    inked = np.flatnonzero(np.count_nonzero(text_ink, axis=0))
+    if inked.size:  # page margins are clear too, but no gutter
+        clear[: inked[0]] = clear[inked[-1] :] = 0
+    width = max(1, round(size))
+    clear = np.convolve(clear, np.ones(width) / width, mode="same")  # a crooked gutter drifts
+    strong = np.concatenate(([0], (clear >= GRID_CLEAR * cuts.shape[0]).astype(np.int8), [0]))
+    edges = np.flatnonzero(np.diff(strong))
+    candidates = (edges[0::2] + edges[1::2] - 1) / 2
+    return _even_run(candidates, size)
+
+
+def _even_run(candidates: np.ndarray, size: float) -> ColumnGrid:
+    """The longest run of candidates spaced evenly (at least ``MIN_COLUMN`` letters apart)."""
+    spacing = np.diff(candidates)
+    best = (0, 0)
+    for start in range(spacing.size):
+        end = start
+        while end < spacing.size and abs(spacing[end] - spacing[start]) <= GRID_EVEN * spacing[start]:
+            end += 1
+        if end - start > best[1] - best[0] and spacing[start] >= MIN_COLUMN * size:
+            best = (start, end)
+    if best[1] - best[0] + 1 < GRID_GUTTERS:
+        return ColumnGrid(np.empty(0), 0.0)
+    return ColumnGrid(candidates[best[0] : best[1] + 1], float(np.median(spacing[best[0] : best[1]])))
+
+
+def _split_on_grid(box: BBox, grid: ColumnGrid, text_ink: np.ndarray, size: float) -> list[BBox]:
+    """``box`` cut at the grid's gutters when it is too wide for one column: at the emptiest
+    ink column near each grid line inside it, if that is nearly free of ink (lines that
+    really run across the columns are not cut). Each piece shrinks to its ink."""
+    x0, y0, x1, y1 = box
+    if grid.gutters.size == 0 or x1 - x0 <= WIDE_BLOCK * grid.column:
+        return [box]
+    reach = max(1, round(VALLEY_REACH * size))
+    ink_per_x = np.count_nonzero(text_ink[y0:y1, x0:x1], axis=0)
+    splits = []
+    for gutter in grid.gutters[(grid.gutters > x0 + reach) & (grid.gutters < x1 - reach)]:
+        lo, hi = round(gutter) - reach - x0, round(gutter) + reach + 1 - x0
+        valley = lo + int(np.argmin(ink_per_x[lo:hi]))
+        if ink_per_x[valley] <= VALLEY_INK * (y1 - y0):
+            splits.append(x0 + valley)
+    edges = [x0, *splits, x1]
+    pieces = [_ink_box(text_ink, (a, y0, b, y1)) for a, b in zip(edges, edges[1:])]
+    return [p for p in pieces if p is not None]
+
+
+def _ink_box(ink: np.ndarray, box: BBox) -> BBox | None:
+    """The bounding box of the ink inside ``box``; None when there is none."""
+    x0, y0, x1, y1 = box
+    ys, xs = np.nonzero(ink[y0:y1, x0:x1])
+    if ys.size == 0:
+        return None
+    return (x0 + int(xs.min()), y0 + int(ys.min()), x0 + int(xs.max()) + 1, y0 + int(ys.max()) + 1)
 
 
 def _union(fragments: list[Fragment]) -> BBox:
