@@ -122,13 +122,28 @@ def analyse(ink: np.ndarray) -> Layout:
     blocks = _blocks(content, text_ink, cuts > 0, rules_mask > 0, size)
     blocks = [b for b in blocks if _is_picture(b) or sum(f.letters for f in b) >= MIN_LETTERS]
     kinds = _kinds(blocks, size, ink.shape)
-    grid = _column_grid(cuts, text_ink, size)
-    regions = [
-        Region(_padded(piece, size, ink.shape), kind)
-        for block, kind in zip(blocks, kinds)
-        for piece in (_split_on_grid(_union(block), grid, text_ink, size) if kind == "text" else [_union(block)])
-    ]
+    boxes = _split_wide_blocks([_union(b) for b in blocks], kinds, cuts, text_ink, rules_mask, size)
+    regions = [Region(_padded(box, size, ink.shape), kind) for box, kind in boxes]
     return Layout(regions, rules, size)
+
+
+def _split_wide_blocks(
+    boxes: list[BBox], kinds: list[str], cuts: np.ndarray, text_ink: np.ndarray,
+    rules: np.ndarray, size: float,
+) -> list[tuple[BBox, str]]:
+    """Text blocks split on the page's column grid; a piece joins the text block of its
+    column lying line over line with it (a block that smeared over two columns broke
+    wherever the other column had a break)."""
+    grid = _column_grid(cuts, text_ink, size)
+    others: list[tuple[BBox, str]] = []
+    texts: list[tuple[BBox, bool]] = []  # text boxes, and whether each is a piece of a split
+    for box, kind in zip(boxes, kinds):
+        split = _split_on_grid(box, grid, text_ink, size) if kind == "text" else [box]
+        if kind == "text":
+            texts += [(piece, len(split) > 1) for piece in split]
+        else:
+            others.append((box, kind))
+    return others + [(box, "text") for box in _join_stacked(texts, rules, size)]
 
 
 def _downscale(gray: np.ndarray, scale: float) -> np.ndarray:
@@ -438,6 +453,39 @@ def _split_on_grid(box: BBox, grid: ColumnGrid, text_ink: np.ndarray, size: floa
     edges = [x0, *splits, x1]
     pieces = [_ink_box(text_ink, (a, y0, b, y1)) for a, b in zip(edges, edges[1:])]
     return [p for p in pieces if p is not None]
+
+
+def _join_stacked(boxes: list[tuple[BBox, bool]], rules: np.ndarray, size: float) -> list[BBox]:
+    """Join boxes standing line over line in one column (sharing most of their width, at
+    most a line gap apart, no rule between) when one of them is a piece of a split block:
+    one pass from the top down."""
+    joined: list[tuple[BBox, bool]] = []
+    for box, piece in sorted(boxes, key=lambda b: b[0][1]):
+        above = next(
+            (i for i, (other, other_piece) in enumerate(joined)
+             if (piece or other_piece) and _continues(other, box, rules, size)),
+            None,
+        )
+        if above is None:
+            joined.append((box, piece))
+        else:
+            joined[above] = (_box_union(joined[above][0], box), True)
+    return [box for box, _ in joined]
+
+
+def _continues(upper: BBox, lower: BBox, rules: np.ndarray, size: float) -> bool:
+    """Whether ``lower`` continues the lines of ``upper`` in the same column."""
+    gap = lower[1] - upper[3]
+    overlap = min(upper[2], lower[2]) - max(upper[0], lower[0])
+    narrower = min(upper[2] - upper[0], lower[2] - lower[0])
+    if not (-0.5 * size <= gap <= LINE_GAP * size and overlap >= 0.8 * narrower):
+        return False
+    between = rules[max(0, upper[3]) : max(0, lower[1]) + 1, max(upper[0], lower[0]) : min(upper[2], lower[2])]
+    return not between.any()
+
+
+def _box_union(a: BBox, b: BBox) -> BBox:
+    return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
 
 
 def _ink_box(ink: np.ndarray, box: BBox) -> BBox | None:
