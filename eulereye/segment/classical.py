@@ -505,18 +505,21 @@ def _union(fragments: list[Fragment]) -> BBox:
 def _absorb_nested(blocks: list[list[Fragment]]) -> list[list[Fragment]]:
     """Text blocks lying (mostly) inside a larger text block become part of it. Pictures
     neither absorb nor are absorbed: a caption inside a picture's box stays text."""
-    blocks = sorted(blocks, key=lambda b: -_area(_union(b)))
-    kept: list[list[Fragment]] = []
-    for block in blocks:
-        box = _union(block)
+    boxed = sorted(((_union(b), b) for b in blocks), key=lambda item: -_area(item[0]))
+    kept: list[tuple[BBox, list[Fragment]]] = []
+    hosts: list[int] = []  # indexes into ``kept`` of the text blocks (the possible hosts)
+    for box, block in boxed:
         host = None
         if not _is_picture(block):
-            host = next((k for k in kept if not _is_picture(k) and _inside(box, _union(k))), None)
+            host = next((i for i in hosts if _inside(box, kept[i][0])), None)
         if host is None:
-            kept.append(block)
+            if not _is_picture(block):
+                hosts.append(len(kept))
+            kept.append((box, block))
         else:
-            host.extend(block)
-    return kept
+            kept[host][1].extend(block)
+            kept[host] = (_box_union(kept[host][0], box), kept[host][1])
+    return [block for _, block in kept]
 
 
 def _is_picture(block: list[Fragment]) -> bool:
