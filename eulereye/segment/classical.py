@@ -6,7 +6,8 @@ Steps, all on a copy downscaled to about ``WORK_WIDTH`` pixels wide (boxes are m
 2. body text size: the median height of letter-sized ink components; every kernel below is
    a multiple of it, so the method does not depend on the scan resolution;
 3. rules: long thin straight ink runs (column rules, horizontal rules, frames);
-4. gutters: background strips at least a few letters wide and many lines tall;
+4. gutters: background strips at least a letter wide and many lines tall (pieces of a faded
+   column rule inside them count as background);
 5. line fragments: ink smeared along lines, cut at rules and gutters, so no fragment crosses
    a column boundary;
 6. blocks: fragments stacked line over line with the same text size and horizontal extent are
