@@ -1,0 +1,105 @@
+"""Scores of a segmentation against ground truth: box matching at an IoU threshold, reading-order
+agreement and character error rate. Pure functions on boxes and strings."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from eulereye.model import BBox
+
+
+def iou(a: BBox, b: BBox) -> float:
+    ix = max(0, min(a[2], b[2]) - max(a[0], b[0]))
+    iy = max(0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = ix * iy
+    union = _area(a) + _area(b) - inter
+    return inter / union if union else 0.0
+
+
+def _area(b: BBox) -> int:
+    return max(0, b[2] - b[0]) * max(0, b[3] - b[1])
+
+
+def match_boxes(pred: list[BBox], gt: list[BBox], threshold: float = 0.5) -> dict[int, int]:
+    """One-to-one matching, best IoU first: {pred index: gt index} for pairs with IoU >= threshold."""
+    pairs = sorted(
+        ((iou(p, g), i, j) for i, p in enumerate(pred) for j, g in enumerate(gt)),
+        reverse=True,
+    )
+    matched: dict[int, int] = {}
+    used_gt: set[int] = set()
+    for score, i, j in pairs:
+        if score < threshold:
+            break
+        if i not in matched and j not in used_gt:
+            matched[i] = j
+            used_gt.add(j)
+    return matched
+
+
+@dataclass(frozen=True)
+class Detection:
+    precision: float
+    recall: float
+    f1: float
+    matched: int
+
+
+def detection_scores(pred: list[BBox], gt: list[BBox], threshold: float = 0.5) -> Detection:
+    """Region precision, recall and F1 at ``threshold`` IoU (empty vs empty counts as perfect)."""
+    matched = len(match_boxes(pred, gt, threshold))
+    precision = matched / len(pred) if pred else float(not gt)
+    recall = matched / len(gt) if gt else float(not pred)
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return Detection(precision, recall, f1, matched)
+
+
+def order_agreement(pred: list[BBox], gt_in_order: list[BBox]) -> float | None:
+    """Share of pairs of GT regions that the prediction reads in the GT's order.
+
+    Each GT region takes the place of the predicted region overlapping it most; pairs whose
+    regions fall in the same predicted region say nothing and are skipped. ``pred`` is in the
+    predicted reading order. None when fewer than two GT regions can be placed."""
+    places = []
+    for g in gt_in_order:
+        overlaps = [(_intersection(p, g), k) for k, p in enumerate(pred)]
+        best = max(overlaps, default=(0, -1))
+        if best[0] > 0:
+            places.append(best[1])
+    agree = total = 0
+    for i in range(len(places)):
+        for j in range(i + 1, len(places)):
+            if places[i] != places[j]:
+                total += 1
+                agree += places[i] < places[j]
+    return agree / total if total else None
+
+
+def _intersection(a: BBox, b: BBox) -> int:
+    return max(0, min(a[2], b[2]) - max(a[0], b[0])) * max(0, min(a[3], b[3]) - max(a[1], b[1]))
+
+
+# Historic characters the transcriptions keep and OCR models read as their modern forms.
+_HISTORIC = str.maketrans({"ſ": "s", "ꝛ": "r", "⸗": "-", "¬": "-", "ꝰ": "us", "aͤ": "ä"})
+
+
+def normalise_text(text: str) -> str:
+    """Text for CER: NFKC, historic letters modernised, private-use glyphs dropped, line-end
+    hyphenation joined, whitespace collapsed."""
+    text = unicodedata.normalize("NFKC", text).translate(_HISTORIC)
+    text = text.replace("\u0364", "e")  # combining small e above a vowel (historic umlaut)
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Co")
+    text = re.sub(r"-\s*\n\s*", "", text)
+    return " ".join(text.split())
+
+
+def cer(predicted: str, truth: str) -> float:
+    """Character error rate: edit distance / length of the (normalised) truth."""
+    from rapidfuzz.distance import Levenshtein
+
+    truth, predicted = normalise_text(truth), normalise_text(predicted)
+    if not truth:
+        return float(bool(predicted))
+    return Levenshtein.distance(predicted, truth) / len(truth)
