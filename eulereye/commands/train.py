@@ -63,8 +63,10 @@ def export(best_checkpoint: Path, target: Path, settings: TrainSettings, metrics
         "command": command_line(settings),
         "settings": asdict(settings),
         "config": asdict(config),
-        "data": {"train_pages": settings.train_pages, "val_pages": settings.val_pages,
-                 "page_size": [settings.page_width, settings.page_height]},
+        "data": {"train_pages": metrics["train_pages"], "val_pages": metrics["val_pages"],
+                 "page_size": [settings.page_width, settings.page_height],
+                 "generator": "eulereye.synth.generate_page(seed) for seeds "
+                              f"{settings.seed * 100_000}.. (train), 1000000.. (validation)"},
         "validation": metrics,
     }
     target.with_suffix(".json").write_text(json.dumps(record, indent=2) + "\n")

@@ -82,7 +82,7 @@ def _intersection(a: BBox, b: BBox) -> int:
 
 
 # Historic characters the transcriptions keep and OCR models read as their modern forms.
-_HISTORIC = str.maketrans({"ſ": "s", "ꝛ": "r", "⸗": "-", "¬": "-", "ꝰ": "us", "aͤ": "ä"})
+_HISTORIC = str.maketrans({"ſ": "s", "ꝛ": "r", "⸗": "-", "¬": "-", "ꝰ": "us"})
 
 
 def normalise_text(text: str) -> str:

@@ -132,23 +132,37 @@ def page_to_input(gray: np.ndarray, long_side: int) -> np.ndarray:
     return padded
 
 
-def labels_to_target(labels: np.ndarray, long_side: int) -> np.ndarray:
-    """Per-pixel page labels -> the training target: the output mask of ``page_to_input`` of
-    the same page (1/2 the input resolution, padding included, padding is background).
+# Training class of each kind of ground-truth section. Adverts are read as text blocks;
+# mastheads are headlines (told apart afterwards by size and place).
+KIND_CLASSES = {"text": 1, "advert": 1, "headline": 2, "masthead": 2, "illustration": 4}
 
-    Each target pixel takes the most frequent label of the page pixels it covers, with any
-    rule pixel winning: rules are a few pixels thin and must survive the downscaling."""
+
+def make_target(sections: list[tuple[BBox, str]], labels: np.ndarray, long_side: int) -> np.ndarray:
+    """The training target for a page: the output mask of ``page_to_input`` of that page
+    (1/2 input resolution, padding included and background).
+
+    Sections are filled whole, each shrunk by one mask pixel so neighbours stay apart: the
+    network learns blocks, not glyphs, and the gaps between blocks are what separates
+    sections. Rules come from the per-pixel ``labels`` (class 3); a target pixel is a rule
+    where rule ink covers a fair share of it, so rules a few pixels thin survive the scaling."""
     h, w = input_size(labels.shape, long_side)
     out_h, out_w = -(-h // 2), -(-w // 2)
-    votes = np.stack([
-        cv2.resize((labels == c).astype(np.float32), (out_w, out_h), interpolation=cv2.INTER_AREA)
-        for c in range(len(CLASSES))
-    ])
-    small = votes.argmax(axis=0).astype(np.uint8)
-    small[votes[3] > 0.15] = 3
+    factor = out_w / labels.shape[1]
     target = np.zeros((-(-h // 16) * 8, -(-w // 16) * 8), np.uint8)
-    target[:out_h, :out_w] = small
+    # Biggest first, so a small section inside a big one (a picture in an advert) stays visible.
+    for (x0, y0, x1, y1), kind in sorted(sections, key=lambda s: -_box_area(s[0])):
+        cls = KIND_CLASSES.get(kind)
+        if cls is not None:
+            tx0, ty0 = round(x0 * factor) + 1, round(y0 * factor) + 1
+            tx1, ty1 = round(x1 * factor) - 1, round(y1 * factor) - 1
+            target[ty0:max(ty0 + 1, ty1), tx0:max(tx0 + 1, tx1)] = cls
+    rule_share = cv2.resize((labels == 3).astype(np.float32), (out_w, out_h), interpolation=cv2.INTER_AREA)
+    target[:out_h, :out_w][rule_share > 0.15] = 3
     return target
+
+
+def _box_area(box: BBox) -> int:
+    return (box[2] - box[0]) * (box[3] - box[1])
 
 
 class FcnSegmenter:
@@ -188,7 +202,6 @@ def masks_to_regions(classes: np.ndarray, page_shape: tuple[int, int], long_side
     regions: list[Region] = []
     for cls, kind in CLASS_KINDS.items():
         mask = (classes == cls).astype(np.uint8)
-        mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((1, 3), np.uint8))
         count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
         for x, y, w, h, area in stats[1:count]:
             if area < min_area:
@@ -206,16 +219,21 @@ def masks_to_regions(classes: np.ndarray, page_shape: tuple[int, int], long_side
     return regions
 
 
+# A mask column (row) this sparsely filled across a region counts as a gap: thin bridges of a
+# misread pixel or two must not join two columns.
+GAP_FILL = 0.05
+
+
 def xy_cut(mask: np.ndarray, *, min_gap: int, min_area: int) -> list[BBox]:
-    """Boxes of ``mask`` (binary) split recursively at empty columns/rows ``min_gap`` wide:
-    vertical gutters first, since a region across two columns is the worst mistake."""
+    """Boxes of ``mask`` (binary) split recursively at (nearly) empty columns/rows ``min_gap``
+    wide: vertical gutters first, since a region across two columns is the worst mistake."""
     ys, xs = np.nonzero(mask)
     if len(xs) < min_area:
         return []
     x0, x1, y0, y1 = xs.min(), xs.max() + 1, ys.min(), ys.max() + 1
     tight = mask[y0:y1, x0:x1]
     for axis in (0, 1):  # axis 0: column profile (vertical gutters); 1: row profile
-        profile = tight.any(axis=axis)
+        profile = tight.mean(axis=axis) > GAP_FILL
         cut = _widest_gap(profile, min_gap)
         if cut is not None:
             start, end = cut

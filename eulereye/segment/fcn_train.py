@@ -29,7 +29,7 @@ from eulereye.evaluation.scores import detection_scores
 from eulereye.logs import get_logger
 from eulereye.model import BBox
 from eulereye.segment.fcn import (
-    CLASS_KINDS, CLASSES, FcnConfig, build_model, labels_to_target, masks_to_regions,
+    CLASS_KINDS, CLASSES, FcnConfig, build_model, make_target, masks_to_regions,
     page_to_input, save_checkpoint,
 )
 
@@ -82,9 +82,19 @@ def synth_page(seed: int, settings: TrainSettings):
 
 def load_samples(seeds: range, settings: TrainSettings, config: FcnConfig,
                  source: PageSource = synth_page) -> list[Sample]:
+    """The pages of ``seeds``; a seed the generator fails on is logged and left out (the run
+    records how many pages it really used)."""
     cache = Path(settings.out) / "data"
     cache.mkdir(parents=True, exist_ok=True)
-    return [_cached_sample(seed, cache, settings, config, source) for seed in seeds]
+    samples = []
+    for seed in seeds:
+        try:
+            samples.append(_cached_sample(seed, cache, settings, config, source))
+        except Exception as exc:  # a generator bug must not cost the whole run
+            get_logger().warning("page generation failed", seed=seed, error=repr(exc))
+    if not samples:
+        raise RuntimeError(f"no page could be generated for seeds {seeds.start}..{seeds.stop - 1}")
+    return samples
 
 
 def _cached_sample(seed: int, cache: Path, settings: TrainSettings, config: FcnConfig,
@@ -97,7 +107,7 @@ def _cached_sample(seed: int, cache: Path, settings: TrainSettings, config: FcnC
     gray, labels, sections = source(seed, settings)
     x = page_to_input(gray, config.input_long_side)
     image = np.round((1.0 - x) * 255).astype(np.uint8)
-    target = labels_to_target(labels, config.input_long_side)
+    target = make_target(sections, labels, config.input_long_side)
     factor = config.input_long_side / max(gray.shape)
     boxes = [(tuple(int(round(v * factor)) for v in box), kind) for box, kind in sections]
     tmp = path.with_suffix(".tmp.npz")
@@ -152,12 +162,22 @@ def validate(model, samples: list[Sample], config: FcnConfig) -> dict[str, float
             gt = [box for box, kind in sample.boxes if kind in CLASS_KINDS.values()]
             f1s.append(detection_scores([r.bbox for r in regions], gt).f1)
     model.train()
-    metrics = {f"iou_{name}": float(inter[c] / union[c]) if union[c] else 1.0
-               for c, name in enumerate(CLASSES)}
+    # Classes absent from both prediction and truth have no IoU and stay out of the mean.
+    metrics = {f"iou_{name}": float(inter[c] / union[c]) for c, name in enumerate(CLASSES) if union[c]}
     metrics["miou"] = float(np.mean(list(metrics.values())))
     metrics["pixel_acc"] = correct / total
     metrics["region_f1"] = float(np.mean(f1s))
     return metrics
+
+
+def learning_rate(step: int, settings: TrainSettings) -> float:
+    """Short linear warm-up, then cosine decay to 2% at ``settings.steps`` (a function of the
+    step alone, so a resumed or extended run follows the same curve)."""
+    warmup = max(1, settings.steps // 50)
+    if step < warmup:
+        return settings.lr * (step + 1) / warmup
+    progress = min(1.0, (step - warmup) / max(1, settings.steps - warmup))
+    return settings.lr * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * progress)))
 
 
 def train(settings: TrainSettings, *, resume: bool = False, config: FcnConfig = FcnConfig(),
@@ -174,13 +194,12 @@ def train(settings: TrainSettings, *, resume: bool = False, config: FcnConfig = 
                              settings, config, source)
     val_set = load_samples(range(VAL_SEED_OFFSET, VAL_SEED_OFFSET + settings.val_pages),
                            settings, config, source)
-    log.info("data ready", train_pages=len(train_set), val_pages=len(val_set),
+    data_size = {"train_pages": len(train_set), "val_pages": len(val_set)}
+    log.info("data ready", **data_size,
              seconds=round(time.monotonic() - started, 1))
 
     model = build_model(config)
     optimiser = torch.optim.AdamW(model.parameters(), lr=settings.lr, weight_decay=1e-4)
-    schedule = torch.optim.lr_scheduler.OneCycleLR(optimiser, max_lr=settings.lr,
-                                                   total_steps=settings.steps, pct_start=0.05)
     loss_fn = torch.nn.CrossEntropyLoss(weight=torch.tensor(CLASS_WEIGHTS))
     step, best = 0, {"region_f1": -1.0}
     rng = np.random.default_rng(settings.seed)
@@ -188,7 +207,6 @@ def train(settings: TrainSettings, *, resume: bool = False, config: FcnConfig = 
         state = torch.load(out / "last.pt", map_location="cpu", weights_only=True)
         model.load_state_dict(state["state_dict"])
         optimiser.load_state_dict(state["optimiser"])
-        schedule.load_state_dict(state["schedule"])
         step, best = state["step"], state["best"]
         rng.bit_generator.state = state["rng"]
         log.info("resumed", step=step)
@@ -196,14 +214,15 @@ def train(settings: TrainSettings, *, resume: bool = False, config: FcnConfig = 
     model.train()
     running = []
     while step < settings.steps:
+        for group in optimiser.param_groups:
+            group["lr"] = learning_rate(step, settings)
         xs, ys = random_batch(train_set, settings, rng)
         loss = loss_fn(model(torch.from_numpy(xs)), torch.from_numpy(ys))
         optimiser.zero_grad()
         loss.backward()
         optimiser.step()
-        schedule.step()
         step += 1
-        running.append(float(loss))
+        running.append(loss.item())
         if step % settings.eval_every == 0 or step == settings.steps:
             metrics = validate(model, val_set, config)
             record = {"step": step, "loss": float(np.mean(running)), **metrics,
@@ -213,9 +232,9 @@ def train(settings: TrainSettings, *, resume: bool = False, config: FcnConfig = 
             with open(out / "log.jsonl", "a") as fh:
                 fh.write(json.dumps(record) + "\n")
             if metrics["region_f1"] > best["region_f1"]:
-                best = {**metrics, "step": step}
+                best = {**metrics, "step": step, **data_size}
                 save_checkpoint(out / "best.pt", model, config, metrics=best)
             save_checkpoint(out / "last.pt", model, config, optimiser=optimiser.state_dict(),
-                            schedule=schedule.state_dict(), step=step, best=best,
+                            step=step, best=best,
                             rng=rng.bit_generator.state, settings=asdict(settings))
     return best
