@@ -124,10 +124,10 @@ def timing_row(segmenters: dict) -> dict[str, float]:
 
 
 def fcn_load_seconds() -> float:
-    from eulereye.segment.fcn import DEFAULT_WEIGHTS, segmenter_from_checkpoint
+    from eulereye.segment.fcn import segmenter_from_checkpoint, weights_path
 
     started = time.perf_counter()
-    segmenter_from_checkpoint(DEFAULT_WEIGHTS)
+    segmenter_from_checkpoint(weights_path())
     return time.perf_counter() - started
 
 

@@ -1,10 +1,8 @@
-"""Scores of a segmentation against ground truth: box matching at an IoU threshold, reading-order
-agreement and character error rate. Pure functions on boxes and strings."""
+"""Scores of a segmentation against ground truth: box matching at an IoU threshold and
+reading-order agreement. Pure functions on boxes (CER lives in ``eulereye.textmetrics``)."""
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 
 from eulereye.model import BBox
@@ -79,27 +77,3 @@ def order_agreement(pred: list[BBox], gt_in_order: list[BBox]) -> float | None:
 
 def _intersection(a: BBox, b: BBox) -> int:
     return max(0, min(a[2], b[2]) - max(a[0], b[0])) * max(0, min(a[3], b[3]) - max(a[1], b[1]))
-
-
-# Historic characters the transcriptions keep and OCR models read as their modern forms.
-_HISTORIC = str.maketrans({"ſ": "s", "ꝛ": "r", "⸗": "-", "¬": "-", "ꝰ": "us"})
-
-
-def normalise_text(text: str) -> str:
-    """Text for CER: NFKC, historic letters modernised, private-use glyphs dropped, line-end
-    hyphenation joined, whitespace collapsed."""
-    text = unicodedata.normalize("NFKC", text).translate(_HISTORIC)
-    text = text.replace("\u0364", "e")  # combining small e above a vowel (historic umlaut)
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Co")
-    text = re.sub(r"-\s*\n\s*", "", text)
-    return " ".join(text.split())
-
-
-def cer(predicted: str, truth: str) -> float:
-    """Character error rate: edit distance / length of the (normalised) truth."""
-    from rapidfuzz.distance import Levenshtein
-
-    truth, predicted = normalise_text(truth), normalise_text(predicted)
-    if not truth:
-        return float(bool(predicted))
-    return Levenshtein.distance(predicted, truth) / len(truth)

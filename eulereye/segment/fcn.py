@@ -188,7 +188,24 @@ class FcnSegmenter:
 
         classes = self.predict_classes(gray)
         regions = masks_to_regions(classes, gray.shape, self.config.input_long_side)
+        regions = mark_masthead(regions, gray.shape[1], gray.shape[0])
         return order_regions(regions, gray.shape[1], gray.shape[0])
+
+
+# A headline is the masthead when it is the tallest one, near the top and wide.
+MASTHEAD_ZONE = 0.2  # share of the page height from the top
+MASTHEAD_WIDTH = 0.5  # share of the page width
+
+
+def mark_masthead(regions: list[Region], page_width: int, page_height: int) -> list[Region]:
+    """The network learns mastheads as headlines; the tallest wide headline at the top is one."""
+    candidates = [r for r in regions if r.kind == "headline"
+                  and r.bbox[1] < MASTHEAD_ZONE * page_height
+                  and r.bbox[2] - r.bbox[0] > MASTHEAD_WIDTH * page_width]
+    if not candidates:
+        return regions
+    masthead = max(candidates, key=lambda r: r.bbox[3] - r.bbox[1])
+    return [Region(r.bbox, "masthead") if r is masthead else r for r in regions]
 
 
 def masks_to_regions(classes: np.ndarray, page_shape: tuple[int, int], long_side: int) -> list[Region]:
@@ -318,6 +335,11 @@ def measured_default() -> str:
         return "classical"
 
 
+def weights_path() -> Path:
+    """``EULEREYE_FCN_WEIGHTS`` if set (a user's checkpoint), else the shipped weights."""
+    return Path(os.environ.get("EULEREYE_FCN_WEIGHTS") or DEFAULT_WEIGHTS)
+
+
 def load_default_segmenter(name: str):
     """``"fcn"``: the shipped weights (or ``EULEREYE_FCN_WEIGHTS``); ``"auto"``: the segmenter
     the benchmark measured best (see bench/SEGMENTATION.md)."""
@@ -325,7 +347,7 @@ def load_default_segmenter(name: str):
         from eulereye.segment.classical import ClassicalSegmenter
 
         return ClassicalSegmenter()
-    weights = Path(os.environ.get("EULEREYE_FCN_WEIGHTS") or DEFAULT_WEIGHTS)
+    weights = weights_path()
     if not weights.is_file():
         raise FileNotFoundError(f"FCN weights not found at {weights}; train them with `eulereye train`")
     return segmenter_from_checkpoint(weights)

@@ -10,8 +10,9 @@ import torch
 
 from eulereye.segment.fcn import (
     CLASSES, FcnConfig, FcnSegmenter, build_model, make_target, load_checkpoint,
-    masks_to_regions, page_to_input, save_checkpoint,
+    mark_masthead, masks_to_regions, page_to_input, save_checkpoint,
 )
+from eulereye.model import Region
 
 
 def test_forward_gives_class_logits_at_half_input_resolution():
@@ -48,10 +49,26 @@ def test_masks_become_one_region_per_column_even_when_bridged():
     assert [r.kind for r in regions].count("rule") == 1
 
 
-def test_segmenter_returns_regions_in_reading_order():
-    segmenter = FcnSegmenter(build_model(FcnConfig()), FcnConfig(input_long_side=128))
-    regions = segmenter.segment(np.full((300, 200), 255, np.uint8))
-    assert all(r.kind != "rule" for r in regions)
+def test_the_tallest_wide_headline_at_the_top_is_the_masthead():
+    regions = [Region((0, 300, 800, 340), "headline"), Region((50, 20, 750, 120), "headline"),
+               Region((50, 130, 750, 160), "headline"), Region((0, 170, 300, 900), "text")]
+    kinds = [r.kind for r in mark_masthead(regions, 800, 1000)]
+    assert kinds == ["headline", "masthead", "headline", "text"]
+
+
+def test_segmenter_turns_the_mask_into_regions_in_reading_order(monkeypatch):
+    # Page 400 x 320 at long side 200: mask pixel = 4 page pixels. A headline over two
+    # columns, a rule under it; expected: headline, left column, right column, no rule.
+    classes = np.zeros((50, 40), np.uint8)
+    classes[24:48, 2:18] = 1
+    classes[24:48, 22:38] = 1
+    classes[15:20, 2:38] = 2
+    classes[21, 2:38] = 3
+    segmenter = FcnSegmenter(build_model(FcnConfig()), FcnConfig(input_long_side=200))
+    monkeypatch.setattr(segmenter, "predict_classes", lambda gray: classes)
+    regions = segmenter.segment(np.full((400, 320), 255, np.uint8))
+    assert [r.kind for r in regions] == ["headline", "text", "text"]
+    assert regions[1].bbox[0] < regions[2].bbox[0]
 
 
 def _reference_model():
