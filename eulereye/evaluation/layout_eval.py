@@ -73,14 +73,16 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def score_page(name: str, sections: list[PredictedSection], gt_path: Path) -> PageScore:
-    """Scores of ``sections`` (in predicted reading order) against the PAGE-XML at ``gt_path``."""
+def score_page(name: str, sections: list[PredictedSection], gt_path: Path, *,
+               with_text: bool = True) -> PageScore:
+    """Scores of ``sections`` (in predicted reading order) against the PAGE-XML at ``gt_path``;
+    ``with_text=False``: the sections were not read, so no CER."""
     layout = read_page_xml(gt_path)
     gt_boxes = list(layout.text.values())
     pred_boxes = [s.bbox for s in sections if s.kind not in NON_TEXT_KINDS]
     detection = detection_scores(pred_boxes, gt_boxes)
     ordered_gt = [layout.text[r] for r in layout.reading_order if r in layout.text]
-    truth = gt_text(gt_path, layout)
+    truth = gt_text(gt_path, layout) if with_text else ""
     return PageScore(
         page=name,
         gt_regions=len(gt_boxes),

@@ -26,7 +26,6 @@ Torch is imported lazily (only when an FCN is built or loaded) so the CLI starts
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -46,8 +45,6 @@ CLASSES = ("background", "text", "headline", "rule", "illustration")
 CLASS_KINDS = {1: "text", 2: "headline", 3: "rule", 4: "illustration"}
 WEIGHTS_DIR = Path(__file__).resolve().parent.parent / "weights"
 DEFAULT_WEIGHTS = WEIGHTS_DIR / "fcn.pt"
-# Written by bench/segmentation.py from measured numbers: which segmenter "auto" means.
-DEFAULT_CHOICE = WEIGHTS_DIR / "default_segmenter.json"
 
 
 @dataclass(frozen=True)
@@ -327,26 +324,13 @@ def segmenter_from_checkpoint(path: Path) -> FcnSegmenter:
     return FcnSegmenter(model, config)
 
 
-def measured_default() -> str:
-    """The segmenter that won the last benchmark ("fcn" or "classical")."""
-    try:
-        return json.loads(DEFAULT_CHOICE.read_text())["default"]
-    except (OSError, ValueError, KeyError):
-        return "classical"
-
-
 def weights_path() -> Path:
     """``EULEREYE_FCN_WEIGHTS`` if set (a user's checkpoint), else the shipped weights."""
     return Path(os.environ.get("EULEREYE_FCN_WEIGHTS") or DEFAULT_WEIGHTS)
 
 
-def load_default_segmenter(name: str):
-    """``"fcn"``: the shipped weights (or ``EULEREYE_FCN_WEIGHTS``); ``"auto"``: the segmenter
-    the benchmark measured best (see bench/SEGMENTATION.md)."""
-    if name == "auto" and measured_default() != "fcn":
-        from eulereye.segment.classical import ClassicalSegmenter
-
-        return ClassicalSegmenter()
+def load_default_segmenter() -> FcnSegmenter:
+    """The FCN with the shipped weights (or ``EULEREYE_FCN_WEIGHTS``)."""
     weights = weights_path()
     if not weights.is_file():
         raise FileNotFoundError(f"FCN weights not found at {weights}; train them with `eulereye train`")
