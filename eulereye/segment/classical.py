@@ -38,19 +38,21 @@ GUTTER_WIDTH = 1.0  # a gutter is background at least this wide ...
 GUTTER_HEIGHT = 8.0  # ... and this tall
 WORD_GAP = 2.5  # ink closer than this along a line belongs to one fragment
 FEW_LETTERS = 5  # fragments with fewer letters have no reliable text size of their own
+BOX_PAD = 0.3  # margin around each region, less than any gutter
 MIN_LETTERS = 2  # blocks with fewer letter-sized shapes are noise
+FEW_SIZE_RATIO = 2.0  # ... but still no closer to other sizes than this
 SPECK = 0.35  # ink components smaller than this in both directions are noise
 LINE_GAP = 1.3  # fragments closer than this vertically may belong to one block
 SIZE_RATIO = 1.5  # fragments whose text sizes differ more than this stay apart
 HEADLINE_SIZE = 1.45  # text this much larger than the body is a headline ...
 MASTHEAD_SIZE = 3.0  # ... and this much larger, near the top of the page, the masthead
 MASTHEAD_ZONE = 0.15  # share of the page height from the top where a masthead may be
-MASTHEAD_WIDTH = 0.4  # ... and the least share of the page width it spans
 PICTURE_SIZE = 4.0  # ink shapes taller than this are a picture unless they form a text row
 PICTURE_INK = 0.1  # ... and cover at least this share of their box (else: a frame, dropped)
 BORDER_ELONGATION = 8  # tall shapes more elongated than this are scan borders, not pictures
+LARGE_WORD_GAP = 0.6  # a gap in large type up to this (times its height) is a word space
 GLYPH_GAP = 0.5  # large single shapes closer than this (times their height) form a word
-TYPE_ROW = 3  # this many large shapes in a row are large type (a masthead), not pictures
+TYPE_ROW = 2  # this many large shapes in a row are large type (a masthead), not pictures
 ROW_SIZE_RATIO = 2.0  # large shapes in one row may differ this much in height
 
 
@@ -104,9 +106,10 @@ def analyse(ink: np.ndarray) -> Layout:
     cuts = cv2.bitwise_or(_gutters(text_ink, size), rules_mask)
     fragments = _fragments(text_ink, cuts, size)
     content = [f for f in fragments if f.picture or (f.letters > 0 and not f.frame)]
-    blocks = _blocks(content, cuts > 0, rules_mask > 0, size)
+    blocks = _blocks(content, text_ink, cuts > 0, rules_mask > 0, size)
     blocks = [b for b in blocks if _is_picture(b) or sum(f.letters for f in b) >= MIN_LETTERS]
-    regions = [Region(_union(b), _kind(b, size, ink.shape)) for b in blocks]
+    kinds = _kinds(blocks, size, ink.shape)
+    regions = [Region(_padded(_union(b), size, ink.shape), k) for b, k in zip(blocks, kinds)]
     return Layout(regions, rules, size)
 
 
@@ -233,7 +236,7 @@ def _is_text(letter_h: np.ndarray, letter_w: np.ndarray, width: int, height: int
 
 
 def _blocks(
-    fragments: list[Fragment], cuts: np.ndarray, rules: np.ndarray, size: float
+    fragments: list[Fragment], text_ink: np.ndarray, cuts: np.ndarray, rules: np.ndarray, size: float
 ) -> list[list[Fragment]]:
     """Join fragments into blocks (union-find): lines stacked in one column, and the words of
     large type standing in one row (smearing at body-text scale leaves those apart)."""
@@ -246,6 +249,7 @@ def _blocks(
     pictures = np.array([f.picture for f in fragments])
     reach = float((boxes[:, 3] - boxes[:, 1]).max() + LINE_GAP * sizes.max())
     parent = list(range(len(fragments)))
+    ink_columns = np.cumsum(text_ink > 0, axis=0)  # ink above each row, per column
 
     def root(i: int) -> int:
         while parent[i] != i:
@@ -257,20 +261,23 @@ def _blocks(
         # Fragments sorted by top: those starting within ``reach`` above may touch this one.
         lo = int(np.searchsorted(boxes[:, 1], boxes[i, 1] - reach))
         ratio = np.maximum(sizes[lo:i], sizes[i]) / np.minimum(sizes[lo:i], sizes[i])
-        similar = (ratio <= SIZE_RATIO) | few[lo:i] | few[i]
+        similar = (ratio <= SIZE_RATIO) | ((few[lo:i] | few[i]) & (ratio <= FEW_SIZE_RATIO))
         stacked = _stacked(boxes[i], boxes[lo:i], sizes[i], sizes[lo:i])
         stacked &= similar & ~pictures[lo:i] & ~pictures[i]
         for j in lo + np.flatnonzero(stacked):
-            if not _crosses_cut(boxes[j], boxes[i], cuts, sizes[i]):
+            if not _crosses_cut(boxes[j], boxes[i], cuts, ink_columns, sizes[i]):
                 parent[root(i)] = root(j)
         shapes = pictures[lo:i] | pictures[i]
         # Letters of very large type are single shapes: join them only when close.
         reach_along = np.where(shapes, GLYPH_GAP / WORD_GAP, 1.0) * np.minimum(sizes[i], sizes[lo:i])
         in_row = _same_row(boxes[i], boxes[lo:i], reach_along)
         in_row &= (ratio <= ROW_SIZE_RATIO) & (np.minimum(sizes[i], sizes[lo:i]) >= HEADLINE_SIZE * size)
+        gaps = np.maximum(boxes[lo:i, 0] - boxes[i, 2], boxes[i, 0] - boxes[lo:i, 2])
+        # Gaps in large type look like gutters: between single shapes or across a word space
+        # only rules separate; wider gaps must not be gutters either.
+        rules_only = shapes | (gaps <= LARGE_WORD_GAP * np.minimum(sizes[i], sizes[lo:i]))
         for j in lo + np.flatnonzero(in_row):
-            # Gaps in large type look like gutters: between single shapes only rules count.
-            if not _crosses_cut(boxes[j], boxes[i], rules if shapes[j - lo] else cuts, sizes[i]):
+            if not _cut_between(boxes[j], boxes[i], rules if rules_only[j - lo] else cuts):
                 parent[root(i)] = root(j)
     groups: dict[int, list[Fragment]] = {}
     for i, fragment in enumerate(fragments):
@@ -296,14 +303,40 @@ def _same_row(box: np.ndarray, others: np.ndarray, sizes: np.ndarray) -> np.ndar
     return row & (gap <= WORD_GAP * sizes)
 
 
-def _crosses_cut(a: np.ndarray, b: np.ndarray, cuts: np.ndarray, size: float) -> bool:
-    """Whether joining two fragments would reach across a gutter or rule: a cut runs through
-    the narrower one's rows within the wider one's (or both ones') extent. A headline over
-    two columns must not join either column, nor two headlines either side of a rule."""
+def _crosses_cut(
+    a: np.ndarray, b: np.ndarray, cuts: np.ndarray, ink_columns: np.ndarray, size: float
+) -> bool:
+    """Whether the wider of two stacked fragments reaches across a gutter or rule: a cut runs
+    beside the narrower one, within the wider one's extent, with ink beyond it (the next
+    column). A headline over two columns must not join either column; white space after a
+    short line is no reason to split."""
     wide, narrow = (a, b) if a[2] - a[0] >= b[2] - b[0] else (b, a)
-    x0 = int(min(wide[0], narrow[0]) + size)
-    x1 = int(max(wide[2], narrow[2]) - size)
+    x0, x1 = int(wide[0] + size), int(wide[2] - size)
     y0, y1 = int(narrow[1]), int(narrow[3])
+    if x1 <= x0 or y1 <= y0:
+        return False
+    cut_columns = x0 + np.flatnonzero(cuts[y0:y1, x0:x1].all(axis=0))
+    if cut_columns.size == 0:
+        return False
+    inked = np.flatnonzero(ink_columns[y1 - 1, x0:x1] - (ink_columns[y0 - 1, x0:x1] if y0 else 0)) + x0
+    if inked.size == 0:
+        return False
+    left, right = narrow[0], narrow[2]
+    if np.any((cut_columns > left + size) & (cut_columns < right - size)):
+        return True  # the narrower one itself reaches over a gutter: a line across columns
+    beyond_right = cut_columns[(cut_columns >= right)]
+    beyond_left = cut_columns[(cut_columns < left)]
+    return bool(
+        (beyond_right.size and inked.max() > beyond_right.min())
+        or (beyond_left.size and inked.min() < beyond_left.max())
+    )
+
+
+def _cut_between(a: np.ndarray, b: np.ndarray, cuts: np.ndarray) -> bool:
+    """Whether a cut runs through all shared rows somewhere in the gap between two fragments
+    standing side by side."""
+    x0, x1 = int(min(a[2], b[2])), int(max(a[0], b[0]))
+    y0, y1 = int(max(a[1], b[1])), int(min(a[3], b[3]))
     if x1 <= x0 or y1 <= y0:
         return False
     return bool(cuts[y0:y1, x0:x1].all(axis=0).any())
@@ -335,6 +368,12 @@ def _is_picture(block: list[Fragment]) -> bool:
     return any(f.picture for f in block) and len(block) < TYPE_ROW
 
 
+def _padded(box: BBox, size: float, shape: tuple[int, int]) -> BBox:
+    """``box`` with a margin of ``BOX_PAD`` letters (OCR wants some paper around text)."""
+    pad = round(BOX_PAD * size)
+    return (max(0, box[0] - pad), max(0, box[1] - pad), min(shape[1], box[2] + pad), min(shape[0], box[3] + pad))
+
+
 def _area(box: BBox) -> int:
     return max(0, box[2] - box[0]) * max(0, box[3] - box[1])
 
@@ -345,18 +384,34 @@ def _inside(inner: BBox, outer: BBox) -> bool:
     return ix * iy >= 0.8 * max(1, _area(inner))
 
 
-def _kind(block: list[Fragment], body: float, shape: tuple[int, int]) -> str:
+def _kinds(blocks: list[list[Fragment]], body: float, shape: tuple[int, int]) -> list[str]:
+    """Kind of each block. The masthead is the topmost row of very large type near the top
+    of the page (all blocks of that row: a title split around a picture stays a masthead)."""
+    kinds = [_kind(block, body) for block in blocks]
+    boxes = [_union(block) for block in blocks]
+    giants = [
+        box for box, kind, block in zip(boxes, kinds, blocks)
+        if kind == "headline" and _type_size(block) >= MASTHEAD_SIZE * body
+        and box[1] < MASTHEAD_ZONE * shape[0]
+    ]
+    if not giants:
+        return kinds
+    top_row = min(giants, key=lambda box: box[1])
+    return [
+        "masthead" if box in giants and min(box[3], top_row[3]) > max(box[1], top_row[1]) else kind
+        for box, kind in zip(boxes, kinds)
+    ]
+
+
+def _type_size(block: list[Fragment]) -> float:
+    """Median letter height of a block, each fragment weighted by its letters."""
+    return float(np.median([f.size for f in block for _ in range(max(1, f.letters))]))
+
+
+def _kind(block: list[Fragment], body: float) -> str:
     if _is_picture(block):
         return "illustration"
-    letters = [f.size for f in block for _ in range(max(1, f.letters))]
-    size = float(np.median(letters))
-    x0, top, x1, _ = _union(block)
-    wide = x1 - x0 >= MASTHEAD_WIDTH * shape[1]
-    if size >= MASTHEAD_SIZE * body and top < MASTHEAD_ZONE * shape[0] and wide:
-        return "masthead"
-    if size >= HEADLINE_SIZE * body:
-        return "headline"
-    return "text"
+    return "headline" if _type_size(block) >= HEADLINE_SIZE * body else "text"
 
 
 def _to_page(box: BBox, scale: float, width: int, height: int) -> BBox:

@@ -124,3 +124,25 @@ def _local(tag: str) -> str:
 def _points_bbox(points: str) -> BBox:
     xy = np.array([p.split(",") for p in points.split()], dtype=np.int64)
     return (int(xy[:, 0].min()), int(xy[:, 1].min()), int(xy[:, 0].max()) + 1, int(xy[:, 1].max()) + 1)
+
+
+def order_agreement(pred_boxes: Sequence[BBox], gt_boxes: Sequence[BBox]) -> float:
+    """Share of pairs of predicted sections (given in predicted reading order) whose order
+    agrees with the ground-truth order (``gt_boxes`` given in true reading order).
+
+    Each predicted section stands for the ground-truth region it overlaps most; sections that
+    overlap none, and pairs standing for the same region, are left out. 1.0 when nothing is
+    left to compare.
+    """
+    ranks = []
+    for pred in pred_boxes:
+        overlaps = [_intersection(pred, g) for g in gt_boxes]
+        if overlaps and max(overlaps) > 0:
+            ranks.append(int(np.argmax(overlaps)))
+    rank = np.array(ranks)
+    before = rank[:, None] < rank[None, :]
+    after = rank[:, None] > rank[None, :]
+    upper = np.triu(np.ones((len(rank), len(rank)), dtype=bool), k=1)
+    agreeing, disagreeing = int((before & upper).sum()), int((after & upper).sum())
+    total = agreeing + disagreeing
+    return 1.0 if total == 0 else agreeing / total

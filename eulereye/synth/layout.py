@@ -96,6 +96,8 @@ def make_layout(rng: np.random.Generator, width: int, height: int, columns: int)
             first += stack_width
             count = int(rng.integers(1, 4)) if band_height >= 3 * min_item else int(rng.integers(1, 3))
             count = max(1, min(count, (band_height + gutter) // (min_item + gutter)))
+            if stack_width == columns:
+                count = 1  # a banner article fills its band
             y = top
             for index, item_height in enumerate(_split(rng, band_height - (count - 1) * gutter, count, min_item)):
                 if index:

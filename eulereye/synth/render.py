@@ -98,44 +98,47 @@ class _Painter:
     # -- page parts -------------------------------------------------------------------------
 
     def masthead(self) -> None:
-        """The paper's name centred above a ruled strip with volume, date and number."""
+        """The paper's name, a thin rule, then a strip with volume, date and number: two
+        masthead sections, as the rule parts them."""
         x0, y0, x1, y1 = self.layout.masthead
         small = font(BODY_FONTS[0], round(0.8 * self.body_size))
         baseline = y1 - small.getmetrics()[1] - self.layout.rule_weight * 2
         rule_y = baseline - small.getmetrics()[0] - self.layout.gutter // 2
-        self.rule((x0, rule_y, x1, rule_y + max(1, self.layout.rule_weight // 2)))
+        rule_bottom = rule_y + max(1, self.layout.rule_weight // 2)
+        self.rule((x0, rule_y, x1, rule_bottom))
         title = text.masthead_title(self.rng)
         face = _fit(HEADLINE_FONTS[int(self.rng.integers(len(HEADLINE_FONTS)))], title,
                     0.92 * (x1 - x0), round(0.75 * (rule_y - y0)))
         ascent, descent = face.getmetrics()
-        section = Drawn("masthead", self.layout.masthead)
-        title_baseline = (y0 + rule_y + ascent - descent) // 2
-        section.lines.append(self._centered(title.split(), face, x0, x1, title_baseline))
+        name = Drawn("masthead", (x0, y0, x1, rule_y))
+        name.lines.append(self._centered(title.split(), face, x0, x1, (y0 + rule_y + ascent - descent) // 2))
         volume, day, number = text.dateline(self.rng)
         self.draw.text((x0, baseline), volume, font=small, fill=255, anchor="ls")
         self.draw.text(((x0 + x1) / 2, baseline), day, font=small, fill=255, anchor="ms")
         self.draw.text((x1, baseline), number, font=small, fill=255, anchor="rs")
-        section.lines.append((self._strip(small, x0, x1, baseline), f"{volume} {day} {number}"))
-        self.sections.append(section)
+        strip = Drawn("masthead", (x0, rule_bottom, x1, y1))
+        strip.lines.append((self._strip(small, x0, x1, baseline), f"{volume} {day} {number}"))
+        self.sections += [name, strip]
 
-    def headline(self, x0: int, x1: int, y: int, span: int) -> int:
-        """Draws a headline centred over ``x0..x1`` from ``y``; returns the y below it."""
+    def headline(self, x0: int, x1: int, y: int, span: int, room: int) -> int:
+        """Draws a headline centred over ``x0..x1`` from ``y``, at most three lines and
+        ``room`` px tall; returns the y below it."""
         words = text.headline(self.rng).split()
         size = round(self.body_size * self.rng.uniform(1.3, 1.6) * (1 + 0.25 * (span - 1)))
         width = x1 - x0 - self.layout.gutter
         while True:
             face = font(self.headline_name, size)
             lines = _wrap(words, face, width)
-            if len(lines) <= 3 or size <= self.body_size:
+            ascent, descent = face.getmetrics()
+            pitch = ascent + descent + round(0.1 * size)
+            fits = len(lines) <= 3 and len(lines) * pitch <= room
+            if (fits and all(face.getlength(" ".join(line)) <= width for line in lines)) or size <= self.body_size:
                 break
             size = round(size * 0.9)
-        ascent, descent = face.getmetrics()
-        section = Drawn("headline", (x0, y, x1, y))
+        section = Drawn("headline", (x0, y, x1, y + len(lines) * pitch))
         for line in lines:
-            y += ascent
-            section.lines.append(self._centered(line, face, x0, x1, y))
-            y += descent + round(0.1 * size)
-        section.cell = (x0, section.cell[1], x1, y)
+            section.lines.append(self._centered(line, face, x0, x1, y + ascent))
+            y += pitch
         self.sections.append(section)
         return y + self.leading // 2
 
@@ -145,15 +148,16 @@ class _Painter:
         self.sections.append(Drawn("illustration", box))
 
     def body(self, columns: tuple[tuple[int, int], ...], top: int, bottom: int) -> None:
-        """Flows an article through its columns, each filled top to bottom before the next;
-        the text stops at the last full sentence that fits."""
+        """Flows an article through its columns, top to bottom, then left to right. The text
+        stops at the last full sentence that fits and its columns are balanced."""
         capacity = (bottom - top) // self.leading
         if capacity < 2:
             return
         width = columns[0][1] - columns[0][0]
         lines = _trim_to_sentence(_take(_lines(self.rng, self.body_font, width), capacity * len(columns)))
+        per_column = -(-len(lines) // len(columns))
         for index, (x0, x1) in enumerate(columns):
-            chunk = lines[index * capacity:(index + 1) * capacity]
+            chunk = lines[index * per_column:(index + 1) * per_column]
             if not chunk:
                 break
             section = Drawn("text", (x0, top, x1, top + len(chunk) * self.leading))
@@ -166,7 +170,7 @@ class _Painter:
 
     def article(self, item: Item) -> None:
         x0, y0, x1, y1 = item.box
-        top = self.headline(x0, x1, y0, len(item.columns))
+        top = self.headline(x0, x1, y0, len(item.columns), (y1 - y0) // 3)
         if item.illustrated:
             height = min(round(0.6 * (x1 - x0)), (y1 - top) // 3)
             self.illustration((x0, top, x1, top + height))
@@ -198,7 +202,7 @@ class _Painter:
                 lines += [(words, face) for words in _wrap(line.split(), face, room)]
             pitch = (box[3] - box[1]) // (len(lines) + 1)
             fits = all(face.getlength(" ".join(words)) <= room for words, face in lines)
-            if (fits and pitch >= 1.2 * max(face.size for _, face in lines)) or scale < 0.3:
+            if (fits and pitch >= 1.2 * max(face.size for _, face in lines)) or scale < 0.5:
                 break
             scale *= 0.85
         section = Drawn("advert", box)
