@@ -27,6 +27,9 @@ def register(subparsers) -> None:
     parser.add_argument("--resume", action="store_true", help="continue from <out>/last.pt")
     parser.add_argument("--smoke", action="store_true",
                         help="a tiny run (seconds) that exercises the whole loop; for CI")
+    parser.add_argument("--export-only", action="store_true",
+                        help="do not train: export the best weights of the run in --out as it "
+                             "stands (e.g. one stopped early), recording the step it reached")
     parser.add_argument("--export", metavar="PATH", type=Path,
                         help="copy the best weights to PATH (e.g. eulereye/weights/fcn.pt) and "
                              "write PATH with .json: command, seed, data size, metrics")
@@ -36,6 +39,8 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     from eulereye.segment.fcn_train import train
 
+    if args.export_only:
+        return export_stopped_run(Path(args.out), args.export)
     if args.smoke:
         settings = TrainSettings.smoke(args.out)
     else:
@@ -51,6 +56,21 @@ def command_line(settings: TrainSettings) -> str:
     """The ``eulereye train`` command that reproduces ``settings``."""
     flags = [f"--{f.name.replace('_', '-')}={getattr(settings, f.name)}" for f in fields(settings)]
     return shlex.join(["eulereye", "train", *flags])
+
+
+def export_stopped_run(run: Path, target: Path | None) -> int:
+    """Export ``run``'s best weights without training further."""
+    from eulereye.cli import UsageError
+    from eulereye.segment.fcn import load_checkpoint
+
+    if target is None or not (run / "last.pt").exists():
+        raise UsageError(f"--export-only needs --export PATH and a run with checkpoints in {run}")
+    _, _, last = load_checkpoint(run / "last.pt")
+    settings = TrainSettings(**last["settings"])
+    best = {**last["best"], "stopped_at_step": last["step"], "planned_steps": settings.steps}
+    export(run / "best.pt", target, settings, best)
+    print(json.dumps(best, indent=2))
+    return 0
 
 
 def export(best_checkpoint: Path, target: Path, settings: TrainSettings, metrics: dict) -> None:

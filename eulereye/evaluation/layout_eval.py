@@ -14,9 +14,11 @@ import xml.etree.ElementTree as ET
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from eulereye.evaluation.scores import detection_scores, order_agreement
+from eulereye.evaluation.scores import detection_scores
 from eulereye.model import BBox
-from eulereye.segment.metrics import PageLayout, coverage, read_page_xml, straddle_rate
+from eulereye.segment.metrics import (
+    PageLayout, coverage, order_agreement, read_page_xml, straddle_rate,
+)
 from eulereye.textmetrics import cer
 
 # Section kinds without text: not compared with GT text regions.

@@ -1,5 +1,6 @@
-"""Scores of a segmentation against ground truth: box matching at an IoU threshold and
-reading-order agreement. Pure functions on boxes (CER lives in ``eulereye.textmetrics``)."""
+"""Region detection scores: one-to-one box matching at an IoU threshold, precision, recall, F1.
+(Straddle, coverage and order agreement live in ``eulereye.segment.metrics``; CER in
+``eulereye.textmetrics``.)"""
 
 from __future__ import annotations
 
@@ -52,28 +53,3 @@ def detection_scores(pred: list[BBox], gt: list[BBox], threshold: float = 0.5) -
     recall = matched / len(gt) if gt else float(not pred)
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return Detection(precision, recall, f1, matched)
-
-
-def order_agreement(pred: list[BBox], gt_in_order: list[BBox]) -> float | None:
-    """Share of pairs of GT regions that the prediction reads in the GT's order.
-
-    Each GT region takes the place of the predicted region overlapping it most; pairs whose
-    regions fall in the same predicted region say nothing and are skipped. ``pred`` is in the
-    predicted reading order. None when fewer than two GT regions can be placed."""
-    places = []
-    for g in gt_in_order:
-        overlaps = [(_intersection(p, g), k) for k, p in enumerate(pred)]
-        best = max(overlaps, default=(0, -1))
-        if best[0] > 0:
-            places.append(best[1])
-    agree = total = 0
-    for i in range(len(places)):
-        for j in range(i + 1, len(places)):
-            if places[i] != places[j]:
-                total += 1
-                agree += places[i] < places[j]
-    return agree / total if total else None
-
-
-def _intersection(a: BBox, b: BBox) -> int:
-    return max(0, min(a[2], b[2]) - max(a[0], b[0])) * max(0, min(a[3], b[3]) - max(a[1], b[1]))

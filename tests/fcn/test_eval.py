@@ -8,7 +8,6 @@ import pytest
 
 from eulereye.cli import main
 from eulereye.evaluation.layout_eval import PredictedSection, score_page
-from eulereye.evaluation.scores import order_agreement
 
 # Two columns of one paragraph each, a heading across both; reading order: heading, left, right.
 PAGE_XML = """<?xml version="1.0" encoding="UTF-8"?>
@@ -61,16 +60,9 @@ def test_a_section_across_both_columns_straddles_and_misses_both(gt_dir):
     assert score.f1 == pytest.approx(0.4)
     assert score.straddle == 0.5
     assert score.coverage == pytest.approx(1.0, abs=0.01)
-    # heading read after both columns: of the pairs (head, left), (head, right) none agree;
-    # left and right fall in one section and say nothing.
+    # the heading is read after the section standing for the columns: no pair agrees.
     assert score.order == 0.0
     assert score.cer > 0.5  # the heading's text comes last
-
-
-def test_order_agreement_counts_pairs():
-    gt = [(0, 0, 10, 10), (20, 0, 30, 10), (40, 0, 50, 10)]
-    assert order_agreement([gt[0], gt[2], gt[1]], gt) == pytest.approx(2 / 3)
-    assert order_agreement([], gt) is None
 
 
 def test_eval_command_prints_a_table_and_writes_json(gt_dir, tmp_path, capsys):

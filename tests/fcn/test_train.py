@@ -35,3 +35,14 @@ def test_train_smoke_runs_exports_and_resumes(tmp_path, capsys):
     train(longer, resume=True)
     steps = [json.loads(line)["step"] for line in (run_dir / "log.jsonl").read_text().splitlines()]
     assert steps == [3, 6, 9]
+
+
+def test_export_only_exports_a_run_as_it_stands(tmp_path, capsys):
+    run_dir = tmp_path / "run"
+    assert main(["train", "--smoke", "--out", str(run_dir)]) == 0
+    capsys.readouterr()
+    weights = tmp_path / "early.pt"
+    assert main(["train", "--out", str(run_dir), "--export-only", "--export", str(weights)]) == 0
+    record = json.loads(weights.with_suffix(".json").read_text())
+    assert record["validation"]["stopped_at_step"] == 6 and record["validation"]["planned_steps"] == 6
+    assert "--steps=6" in record["command"]
