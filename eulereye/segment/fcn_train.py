@@ -9,7 +9,7 @@ contrast/ink-level jitter.
 Validation on held-out seeds reports the per-class IoU of the masks and the region F1 at IoU 0.5
 of ``masks_to_regions`` against the generator's sections. ``<out>/last.pt`` holds model,
 optimiser and step after every validation, so ``--resume`` continues where a run stopped;
-``<out>/best.pt`` keeps the weights with the best validation F1; ``<out>/log.jsonl`` one line
+``<out>/best.pt`` keeps the weights with the best validation F1 (ties: better mean IoU); ``<out>/log.jsonl`` one line
 per validation.
 """
 
@@ -231,7 +231,7 @@ def train(settings: TrainSettings, *, resume: bool = False, config: FcnConfig = 
             log.info("validated", **{k: round(v, 4) if isinstance(v, float) else v for k, v in record.items()})
             with open(out / "log.jsonl", "a") as fh:
                 fh.write(json.dumps(record) + "\n")
-            if metrics["region_f1"] > best["region_f1"]:
+            if (metrics["region_f1"], metrics["miou"]) > (best["region_f1"], best.get("miou", 0.0)):
                 best = {**metrics, "step": step, **data_size}
                 save_checkpoint(out / "best.pt", model, config, metrics=best)
             save_checkpoint(out / "last.pt", model, config, optimiser=optimiser.state_dict(),
