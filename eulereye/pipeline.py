@@ -128,6 +128,10 @@ class Pipeline:
                 raise
             self._record_failure(name, source, exc)
             outcome.status, outcome.error = "failed", f"{type(exc).__name__}: {exc}"
+        except Exception as exc:  # a bug must cost one page, never the batch
+            log.exception("page crashed", page=name)
+            self._record_failure(name, source, exc)
+            outcome.status, outcome.error = "failed", f"{type(exc).__name__}: {exc}"
         else:
             self.store.delete(output_path("errors", name))  # an earlier failure is now fixed
         outcome.seconds = round(time.perf_counter() - start, 3)
@@ -206,9 +210,9 @@ class Pipeline:
             return manifest.get("input", {}).get("etag") == source["etag"] and settings == self._settings()
         return False
 
-    def _record_failure(self, name: str, source: dict, exc: PageError) -> None:
+    def _record_failure(self, name: str, source: dict, exc: Exception) -> None:
         log.warning("page failed", page=name, error=type(exc).__name__, message=str(exc))
         record = {"status": "failed", "name": name, "input": source, "error": type(exc).__name__,
-                  "message": str(exc), "permanent": exc.permanent,
+                  "message": str(exc), "permanent": getattr(exc, "permanent", True),
                   "time": datetime.now(timezone.utc).isoformat(timespec="seconds")}
         self.store.put(output_path("errors", name), to_json(record), "application/json")

@@ -61,10 +61,9 @@ def _read_crop(crop: np.ndarray, offset: tuple[int, int]) -> list[Line]:
     if iterator is None:
         return lines
     for word in tesserocr.iterate_level(iterator, level):
-        try:
-            text = (word.GetUTF8Text(level) or "").strip()
-        except RuntimeError:  # tesserocr's "No text returned": a blank page or crop
+        if word.Empty(level):  # GetUTF8Text raises on an empty element
             continue
+        text = word.GetUTF8Text(level).strip()
         box = word.BoundingBox(level)
         if not text or box is None:
             continue
