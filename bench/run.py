@@ -68,7 +68,9 @@ class Run:
 
 def pages(quick: bool) -> list[Page]:
     found = [Page(path, _truth(path)) for path in _sample_pages()]
-    found += [Page(path, None) for path in REAL_PAGES if path.is_file()]
+    bundled = {page.path.name for page in found}  # the 1895 page is a sample too
+    found += [Page(path, None) for path in REAL_PAGES
+              if path.is_file() and path.name not in bundled]
     if not found:
         sys.exit(f"no pages to benchmark: neither {REPO / 'samples/pages'} nor {SHARED} exists")
     return found[:1] if quick else found
@@ -82,7 +84,8 @@ def _sample_pages() -> list[Path]:
 
 
 def _truth(page: Path) -> str | None:
-    gt = REPO / "samples" / "ground-truth" / f"{page.stem}.gt.json"
+    relative = page.relative_to(REPO / "samples" / "pages").with_suffix(".gt.json")
+    gt = REPO / "samples" / "ground-truth" / relative
     return json.loads(gt.read_text())["text"] if gt.is_file() else None
 
 
@@ -193,7 +196,7 @@ def _lines(path: str) -> list[str]:
 
 
 def report(results: dict[str, dict[str, Run]], quick: bool,
-           load: tuple[float, float]) -> str:
+           load: tuple[float, float], progress: str) -> str:
     date = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     rows = ["| page | system | seconds | x tesseract | peak tree MB | largest process MB "
             "| CER | segment+write share |", "|---|---|---:|---:|---:|---:|---:|---:|"]
@@ -207,7 +210,7 @@ def report(results: dict[str, dict[str, Run]], quick: bool,
     return "\n".join([
         "# Benchmark: eulereye vs plain Tesseract",
         "",
-        f"Run {date}{' (quick mode: one page)' if quick else ''} with `make bench` "
+        f"Run {date}{' (quick mode: one page)' if quick else ''}{progress} with `make bench` "
         "(`bench/run.py`).",
         f"Machine: {machine()}.",
         f"Load average (1 min) at the start and end of the run: {load[0]:.1f}, {load[1]:.1f}: "
@@ -268,18 +271,22 @@ def _pct(value: float | None) -> str:
 
 def main() -> None:
     quick = os.environ.get("BENCH_QUICK") == "1"
+    todo = pages(quick)
     results: dict[str, dict[str, Run]] = {}
     load_at_start = os.getloadavg()[0]
+    target = REPO / "bench" / "RESULTS.md"
     with tempfile.TemporaryDirectory(prefix="eulereye-bench-") as work:
-        for number, page in enumerate(pages(quick)):
-            results[page.path.name] = {}
+        for number, page in enumerate(todo):
+            runs = {}
             for system in SYSTEMS:
-                run = run_system(system, page, Path(work) / str(number))
-                results[page.path.name][system] = run
+                runs[system] = run = run_system(system, page, Path(work) / str(number))
                 print(f"{page.path.name:45} {system:30} {run.seconds:7.1f} s {run.tree_mb:7.0f} MB "
                       f"CER {_pct(run.cer)}", flush=True)
-    target = REPO / "bench" / "RESULTS.md"
-    target.write_text(report(results, quick, (load_at_start, os.getloadavg()[0])))
+            results[page.path.name] = runs
+            # Rewritten after every page: a long run stopped early still leaves its results.
+            left = len(todo) - number - 1
+            progress = f" (partial: {number + 1} of {len(todo)} pages)" if left else ""
+            target.write_text(report(results, quick, (load_at_start, os.getloadavg()[0]), progress))
     print(f"wrote {target}")
 
 
