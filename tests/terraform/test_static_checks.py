@@ -73,3 +73,9 @@ def test_checkov_finds_nothing_and_every_skip_says_why(tf_env):
     unexplained = [c["check_id"] for c in skipped if len((c.get("check_result") or {}).get("suppress_comment", "")) < 20]
     assert not unexplained, f"skips without a reason: {unexplained}"
     assert all(report["summary"]["passed"] > 0 for report in reports)
+
+
+def test_module_readmes_list_current_inputs_and_outputs():
+    from tools.module_readme import main
+
+    assert main(["--check"]) == 0
