@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from tests.terraform.conftest import REPO
+from tests.terraform.helpers import REPO
 from tools.local_aws import LocalPlatform, MotoServer
 from tools.plan_review import review
 

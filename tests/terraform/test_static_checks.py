@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.terraform.conftest import CONFIGURATIONS, REPO, run
+from tests.terraform.helpers import CONFIGURATIONS, REPO, run
 
 pytestmark = pytest.mark.xdist_group("terraform")
 IDS = [str(p.relative_to(REPO)) for p in CONFIGURATIONS]
@@ -59,12 +59,23 @@ def checkov_binary() -> Path:
     return binary
 
 
+def json_documents(text: str) -> list[dict]:
+    """checkov prints one JSON document per scanned folder, one after the other."""
+    decoder, documents, position = json.JSONDecoder(), [], 0
+    while position < len(text.rstrip()):
+        document, position = decoder.raw_decode(text, position)
+        documents.append(document)
+        while position < len(text) and text[position].isspace():
+            position += 1
+    return documents
+
+
 def test_checkov_finds_nothing_and_every_skip_says_why(tf_env):
     env = {**tf_env, "BC_SKIP_MAPPING": "TRUE"}
     result = run([str(checkov_binary()), "-d", "modules", "-d", "terraform", "--framework", "terraform",
-                  "--skip-download", "--quiet", "-o", "json"], env=env)
-    reports = json.loads(result.stdout)
-    reports = reports if isinstance(reports, list) else [reports]
+                  "--skip-download", "-o", "json"], env=env)
+    reports = json_documents(result.stdout)
+    assert len(reports) == 2, result.stderr[-2000:]
     failed = [f"{c['check_id']} {c['resource']} ({c['file_path']})"
               for report in reports for c in report["results"]["failed_checks"]]
     assert not failed, "checkov failures:\n" + "\n".join(failed)

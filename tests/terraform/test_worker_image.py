@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.terraform.conftest import REPO, run
+from tests.terraform.helpers import REPO, run
 
 pytestmark = pytest.mark.xdist_group("image")
 DOCKERFILE = REPO / "image" / "Dockerfile"
