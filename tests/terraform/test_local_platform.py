@@ -36,7 +36,7 @@ def env_of(container: dict) -> dict[str, str]:
     return {item["name"]: item["value"] for item in container["environment"]}
 
 
-def test_apply_creates_the_whole_platform(platform):
+def check_apply_creates_the_whole_platform(platform):
     outputs = platform.applied_outputs
     assert outputs["input_uri"] == f"s3://{outputs['bucket_name']}/input/"
     assert outputs["queue_url"].endswith("/eulereye-local-pages")
@@ -47,7 +47,7 @@ def test_apply_creates_the_whole_platform(platform):
             "aws_cloudwatch_metric_alarm", "aws_cloudwatch_dashboard"} <= types
 
 
-def test_bucket_is_private_encrypted_and_versioned(platform):
+def check_bucket_is_private_encrypted_and_versioned(platform):
     # The TLS-only policy is off against plain-HTTP moto (terraform test asserts it for AWS).
     s3, bucket = platform.client("s3"), platform.applied_outputs["bucket_name"]
     block = s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"]
@@ -57,7 +57,7 @@ def test_bucket_is_private_encrypted_and_versioned(platform):
     assert s3.get_bucket_versioning(Bucket=bucket)["Status"] == "Enabled"
 
 
-def test_work_queue_is_encrypted_and_redrives_to_the_dlq(platform):
+def check_work_queue_is_encrypted_and_redrives_to_the_dlq(platform):
     sqs = platform.client("sqs")
     attributes = sqs.get_queue_attributes(QueueUrl=platform.applied_outputs["queue_url"],
                                           AttributeNames=["All"])["Attributes"]
@@ -70,7 +70,7 @@ def test_work_queue_is_encrypted_and_redrives_to_the_dlq(platform):
     assert [s["Principal"] for s in allowed] == [{"Service": "events.amazonaws.com"}]
 
 
-def test_task_definition_is_readable_back_with_the_worker_contract(platform):
+def check_task_definition_is_readable_back_with_the_worker_contract(platform):
     ecs = platform.client("ecs")
     task = ecs.describe_task_definition(taskDefinition=platform.applied_outputs["task_definition_arn"])["taskDefinition"]
     assert task["networkMode"] == "awsvpc" and task["requiresCompatibilities"] == ["FARGATE"]
@@ -83,7 +83,7 @@ def test_task_definition_is_readable_back_with_the_worker_contract(platform):
     assert container["image"].endswith("/eulereye-local:local")
 
 
-def test_scaler_gets_its_contract_and_no_public_ips(platform):
+def check_scaler_gets_its_contract_and_no_public_ips(platform):
     function = platform.client("lambda").get_function_configuration(
         FunctionName=platform.applied_outputs["scaler_function_name"])
     environment = function["Environment"]["Variables"]
@@ -93,7 +93,7 @@ def test_scaler_gets_its_contract_and_no_public_ips(platform):
     assert function["Runtime"] == "python3.12" and function["Handler"] == "scaler.handler"
 
 
-def test_a_page_upload_reaches_the_work_queue(platform):
+def check_a_page_upload_reaches_the_work_queue(platform):
     """S3 -> EventBridge (bucket notification, page rule) -> SQS, only for images under input/."""
     s3, sqs = platform.client("s3"), platform.client("sqs")
     bucket, queue_url = platform.applied_outputs["bucket_name"], platform.applied_outputs["queue_url"]
@@ -104,7 +104,7 @@ def test_a_page_upload_reaches_the_work_queue(platform):
     assert keys == ["input/1890/p001.TIF"]
 
 
-def test_plan_review_passes_no_change_and_blocks_queue_replacement(platform):
+def check_plan_review_passes_no_change_and_blocks_queue_replacement(platform):
     unchanged = review(platform.plan_json())
     # moto reads a few attributes back differently (in-place "updates" only); nothing else.
     assert set(unchanged.counts) <= {"update"} and not unchanged.findings
@@ -115,7 +115,7 @@ def test_plan_review_passes_no_change_and_blocks_queue_replacement(platform):
                        "module.trigger.aws_sqs_queue.scaler_failures"}
 
 
-def test_destroy_spares_the_bucket_until_it_is_released(platform):
+def check_destroy_spares_the_bucket_until_it_is_released(platform):
     refused = platform.destroy_plain()
     assert refused.returncode != 0 and "prevent_destroy" in refused.stderr
     platform.destroy()
@@ -125,3 +125,15 @@ def test_destroy_spares_the_bucket_until_it_is_released(platform):
     clusters = ecs.describe_clusters(clusters=ecs.list_clusters()["clusterArns"])["clusters"]
     assert all(cluster["status"] == "INACTIVE" for cluster in clusters)
     assert platform.client("s3").list_buckets()["Buckets"] == []
+
+
+def test_platform_lifecycle_on_moto(platform):
+    """One test, in order: xdist may spread a module's tests over workers (each would apply)."""
+    check_apply_creates_the_whole_platform(platform)
+    check_bucket_is_private_encrypted_and_versioned(platform)
+    check_work_queue_is_encrypted_and_redrives_to_the_dlq(platform)
+    check_task_definition_is_readable_back_with_the_worker_contract(platform)
+    check_scaler_gets_its_contract_and_no_public_ips(platform)
+    check_a_page_upload_reaches_the_work_queue(platform)
+    check_plan_review_passes_no_change_and_blocks_queue_replacement(platform)
+    check_destroy_spares_the_bucket_until_it_is_released(platform)
