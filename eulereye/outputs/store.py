@@ -19,6 +19,10 @@ class Store(Protocol):
         """The object's bytes, or None when there is none."""
         ...
 
+    def delete(self, relpath: str) -> None:
+        """Remove the object if it exists (a stale errors/ record after a successful retry)."""
+        ...
+
 
 class LocalStore:
     def __init__(self, root: str | os.PathLike):
@@ -41,3 +45,6 @@ class LocalStore:
             return (self.root / relpath).read_bytes()
         except FileNotFoundError:
             return None
+
+    def delete(self, relpath: str) -> None:
+        (self.root / relpath).unlink(missing_ok=True)

@@ -10,6 +10,8 @@ import numpy as np
 from eulereye.model import Region
 
 SEGMENTERS = ("classical", "fcn", "auto")
+# What "auto" means: the segmenter that measured best (bench/RESULTS.md).
+AUTO_CHOICE = "classical"
 
 
 class Segmenter(Protocol):
@@ -21,12 +23,14 @@ class Segmenter(Protocol):
 
 
 def get_segmenter(name: str) -> Segmenter:
+    if name == "auto":
+        name = AUTO_CHOICE
     if name == "classical":
         from eulereye.segment.classical import ClassicalSegmenter
 
         return ClassicalSegmenter()
-    if name in ("fcn", "auto"):
+    if name == "fcn":
         from eulereye.segment.fcn import load_default_segmenter
 
-        return load_default_segmenter(name)
+        return load_default_segmenter()
     raise ValueError(f"unknown segmenter {name!r}; choose one of {', '.join(SEGMENTERS)}")

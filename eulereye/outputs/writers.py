@@ -1,0 +1,71 @@
+"""Render a recognised page into the files of the output contract (DESIGN.md).
+
+Each function is pure: page in, text out. ``page_files`` lists every file of a page except the
+manifest, which the pipeline writes last.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from eulereye.model import Page
+from eulereye.outputs.alto import alto_xml
+from eulereye.outputs.naming import output_path
+
+COORD_FIELDS = ("word", "segment_id", "confidence", "x_min", "y_min", "x_max", "y_max")
+
+
+def to_json(data) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode()
+
+
+def plain_text(page: Page) -> str:
+    return page.text + "\n" if page.text else ""
+
+
+def _word_rows(page: Page):
+    for section in page.sections:
+        for word in section.words:
+            yield section, word
+
+
+def coords_csv(page: Page) -> str:
+    """One word per line in reading order, no header: word,segment_id,confidence,x0,y0,x1,y1."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for section, word in _word_rows(page):
+        writer.writerow((word.text, section.id, word.confidence, *word.bbox))
+    return out.getvalue()
+
+
+def coords_json(page: Page) -> list[dict]:
+    return [
+        {"word": word.text, "segment": section.id, "read_order_segment_id": section.order,
+         "confidence": word.confidence, "x_min": word.bbox[0], "y_min": word.bbox[1],
+         "x_max": word.bbox[2], "y_max": word.bbox[3]}
+        for section, word in _word_rows(page)
+    ]
+
+
+def sections_json(page: Page) -> list[dict]:
+    return [
+        {"id": s.id, "order": s.order, "kind": s.kind, "bbox": list(s.bbox), "text": s.text,
+         "lines": [{"bbox": list(line.bbox), "text": line.text} for line in s.lines]}
+        for s in page.sections
+    ]
+
+
+def page_files(page: Page, *, source_name: str, software_version: str, engine: str) -> dict[str, tuple[bytes, str]]:
+    """Relative output path -> (bytes, content type), for every file but the manifest."""
+    name = page.name
+    return {
+        output_path("ocr_plain_text", name): (plain_text(page).encode(), "text/plain; charset=utf-8"),
+        output_path("ocr_coords", name): (coords_csv(page).encode(), "text/csv; charset=utf-8"),
+        output_path("ocr_coords", name, ".json"): (to_json(coords_json(page)), "application/json"),
+        output_path("sections", name): (to_json(sections_json(page)), "application/json"),
+        output_path("alto", name): (alto_xml(page, source_name=source_name,
+                                             software_version=software_version, engine=engine),
+                                    "application/xml"),
+    }

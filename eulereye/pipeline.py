@@ -1,0 +1,218 @@
+"""The page pipeline: bytes of one input file -> every output of each of its pages.
+
+Stages, data flowing one way:
+  load (image intake) -> straighten (deskew) -> segment (regions in reading order)
+  -> OCR (lines per region) -> page model in original coordinates -> outputs, manifest last.
+
+A permanent failure (bad image, unsupported format) is recorded under errors/ and reported in
+the outcome; a transient one (``TransientError``) propagates so the caller can retry later.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+import numpy as np
+
+from eulereye import __version__
+from eulereye.config import DEFAULT_MAX_PIXELS, cpu_count
+from eulereye.deskew import Straightened, straighten
+from eulereye.errors import PageError
+from eulereye.imaging import load_frames
+from eulereye.logs import get_logger
+from eulereye.model import Line, Page, Region, Section, Word
+from eulereye.ocr import get_engine
+from eulereye.outputs.naming import frame_name, output_path, page_name
+from eulereye.outputs.store import Store
+from eulereye.outputs.writers import page_files, to_json
+from eulereye.segment import get_segmenter
+
+log = get_logger()
+
+
+@dataclass(frozen=True)
+class Options:
+    engine: str = "tesseract"
+    segmenter: str = "auto"
+    lang: str = "eng"
+    jobs: int = 0  # OCR processes; 0: one per CPU
+    max_pixels: int = DEFAULT_MAX_PIXELS
+    replay_dir: str | None = None  # Textract only: reuse saved raw responses
+    force: bool = False  # re-process inputs whose manifest says they are done
+
+
+@dataclass
+class FileOutcome:
+    name: str
+    status: str  # ok | skipped | failed
+    pages: int = 0
+    words: int = 0
+    seconds: float = 0.0
+    error: str | None = None
+
+
+@dataclass
+class Timings:
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def stage(self, name: str):
+        start = time.perf_counter()
+        yield
+        self.seconds[name] = round(self.seconds.get(name, 0.0) + time.perf_counter() - start, 4)
+
+
+def _to_original(lines: list[Line], straight: Straightened) -> list[Line]:
+    return [Line([Word(w.text, w.confidence, straight.to_original(w.bbox)) for w in line.words])
+            for line in lines]
+
+
+def geometric_ids(regions: list[Region]) -> list[int]:
+    """Stable section ids: 1-based rank of each region top-to-bottom, then left-to-right,
+    independent of the reading order (which is a judgement and may change)."""
+    ranked = sorted(range(len(regions)), key=lambda i: (regions[i].bbox[1], regions[i].bbox[0]))
+    ids = [0] * len(regions)
+    for rank, index in enumerate(ranked, start=1):
+        ids[index] = rank
+    return ids
+
+
+class Pipeline:
+    """Holds the segmenter and OCR engine (models loaded once) for a whole batch."""
+
+    def __init__(self, options: Options, store: Store):
+        self.options = options
+        self.store = store
+        # The engine first: it may fork OCR processes, best done before a segmenter starts threads.
+        self.engine = get_engine(options.engine, lang=options.lang,
+                                 jobs=options.jobs or cpu_count(),
+                                 replay_dir=options.replay_dir, raw_store=store)
+        self.segmenter = get_segmenter(options.segmenter)
+
+    def close(self) -> None:
+        close = getattr(self.engine, "close", None)
+        if close:
+            close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # -- one file ---------------------------------------------------------------------------
+    def process_file(self, data: bytes, relpath: str, *, name: str | None = None,
+                     source: dict | None = None) -> FileOutcome:
+        name = name or page_name(relpath)
+        source = {"key": relpath, "size": len(data), "etag": hashlib.md5(data).hexdigest(),
+                  **(source or {})}
+        start = time.perf_counter()
+        if not self.options.force and self._already_done(name, source):
+            log.info("skipped", page=name, reason="unchanged input already processed")
+            return FileOutcome(name, "skipped")
+        outcome = FileOutcome(name, "ok")
+        try:
+            for frame in load_frames(data, relpath, max_pixels=self.options.max_pixels):
+                page = self._process_frame(frame.gray, frame_name(name, frame.index, frame.count),
+                                           source, frame_info=(frame.index, frame.count))
+                outcome.pages += 1
+                outcome.words += page.word_count
+        except PageError as exc:
+            if not exc.permanent:
+                raise
+            self._record_failure(name, source, exc)
+            outcome.status, outcome.error = "failed", f"{type(exc).__name__}: {exc}"
+        except Exception as exc:  # a bug must cost one page, never the batch
+            log.exception("page crashed", page=name)
+            self._record_failure(name, source, exc)
+            outcome.status, outcome.error = "failed", f"{type(exc).__name__}: {exc}"
+        else:
+            self.store.delete(output_path("errors", name))  # an earlier failure is now fixed
+        outcome.seconds = round(time.perf_counter() - start, 3)
+        return outcome
+
+    def _process_frame(self, gray: np.ndarray, name: str, source: dict,
+                       frame_info: tuple[int, int]) -> Page:
+        timings = Timings()
+        height, width = gray.shape
+        with timings.stage("deskew"):
+            straight = straighten(gray)
+        log.info("straightened", page=name, angle=straight.angle, seconds=timings.seconds["deskew"])
+        with timings.stage("segment"):
+            regions = self.segmenter.segment(straight.gray)
+        log.info("segmented", page=name, sections=len(regions), seconds=timings.seconds["segment"])
+        with timings.stage("ocr"):
+            lines_per_region = self.engine.read_regions(straight.gray, regions, name)
+        page = self._page_model(name, width, height, straight, regions, lines_per_region)
+        log.info("recognised", page=name, words=page.word_count, seconds=timings.seconds["ocr"])
+        with timings.stage("write"):
+            self._write_files(page, source)
+        # The manifest goes last: a page with a manifest is complete.
+        manifest = self._manifest(page, source, timings, frame_info)
+        self.store.put(output_path("manifest", name), to_json(manifest), "application/json")
+        log.info("written", page=name, seconds=timings.seconds["write"])
+        return page
+
+    @staticmethod
+    def _page_model(name, width, height, straight, regions, lines_per_region) -> Page:
+        ids = geometric_ids(regions)
+        sections = [
+            Section(id=ids[i], order=i, kind=region.kind, bbox=straight.to_original(region.bbox),
+                    lines=_to_original(lines, straight))
+            for i, (region, lines) in enumerate(zip(regions, lines_per_region))
+        ]
+        return Page(name=name, width=width, height=height, sections=sections,
+                    skew_angle=straight.angle)
+
+    # -- outputs ----------------------------------------------------------------------------
+    def _write_files(self, page: Page, source: dict) -> None:
+        files = page_files(page, source_name=source["key"], software_version=__version__,
+                           engine=self.options.engine)
+        for relpath, (data, content_type) in files.items():
+            self.store.put(relpath, data, content_type)
+
+    def _settings(self) -> dict:
+        return {"engine": self.options.engine, "segmenter": self.segmenter.name,
+                "lang": self.options.lang}
+
+    def _manifest(self, page: Page, source: dict, timings: Timings, frame_info) -> dict:
+        return {
+            "status": "ok",
+            "name": page.name,
+            "input": source,
+            **self._settings(),
+            "versions": {"eulereye": __version__, "engine": self.engine.version(),
+                         "python": platform.python_version()},
+            "image": {"width": page.width, "height": page.height,
+                      "frame": frame_info[0] + 1, "frames": frame_info[1]},
+            "skew_angle": page.skew_angle,
+            "timings": timings.seconds,
+            "counts": {"sections": len(page.sections),
+                       "lines": sum(len(s.lines) for s in page.sections),
+                       "words": page.word_count, "characters": len(page.text)},
+            "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        }
+
+    def _already_done(self, name: str, source: dict) -> bool:
+        """True when the manifest of the (first frame of the) page records this very input."""
+        for candidate in (name, frame_name(name, 0, 2)):
+            raw = self.store.get(output_path("manifest", candidate))
+            if raw is None:
+                continue
+            manifest = json.loads(raw)
+            settings = {key: manifest.get(key) for key in self._settings()}
+            return manifest.get("input", {}).get("etag") == source["etag"] and settings == self._settings()
+        return False
+
+    def _record_failure(self, name: str, source: dict, exc: Exception) -> None:
+        log.warning("page failed", page=name, error=type(exc).__name__, message=str(exc))
+        record = {"status": "failed", "name": name, "input": source, "error": type(exc).__name__,
+                  "message": str(exc), "permanent": getattr(exc, "permanent", True),
+                  "time": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+        self.store.put(output_path("errors", name), to_json(record), "application/json")
