@@ -3,7 +3,7 @@
 lambda-zip: build/scaler.zip  ## zip lambda_src/ for the scaler Lambda (build/scaler.zip)
 build/scaler.zip: lambda_src/scaler.py
 	@mkdir -p build
-	$(PYTHON) -c "import zipfile; z = zipfile.ZipFile('$@', 'w', zipfile.ZIP_DEFLATED); z.write('lambda_src/scaler.py', 'scaler.py'); z.close()"
+	$(PYTHON) scripts/build-lambda-zip.py $@
 
 bench-cloud: install  ## RunTask calls for 10,000 pages, worker cold start; writes bench/CLOUD.md
 	$(PY) bench/cloud.py
