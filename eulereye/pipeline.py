@@ -34,6 +34,7 @@ from eulereye.outputs.writers import page_files, to_json
 from eulereye.segment import get_segmenter
 
 log = get_logger()
+UNREAD_KINDS = frozenset({"illustration", "rule"})
 
 
 @dataclass(frozen=True)
@@ -148,7 +149,7 @@ class Pipeline:
             regions = self.segmenter.segment(straight.gray)
         log.info("segmented", page=name, sections=len(regions), seconds=timings.seconds["segment"])
         with timings.stage("ocr"):
-            lines_per_region = self.engine.read_regions(straight.gray, regions, name)
+            lines_per_region = self._read_text(straight.gray, regions, name)
         page = self._page_model(name, width, height, straight, regions, lines_per_region)
         log.info("recognised", page=name, words=page.word_count, seconds=timings.seconds["ocr"])
         with timings.stage("write"):
@@ -158,6 +159,16 @@ class Pipeline:
         self.store.put(output_path("manifest", name), to_json(manifest), "application/json")
         log.info("written", page=name, seconds=timings.seconds["write"])
         return page
+
+    def _read_text(self, gray: np.ndarray, regions: list[Region], name: str) -> list[list[Line]]:
+        """OCR the regions that hold text; pictures get none (reading an engraving yields
+        only garbage, and a caption is a text region of its own)."""
+        wanted = [i for i, r in enumerate(regions) if r.kind not in UNREAD_KINDS]
+        read = self.engine.read_regions(gray, [regions[i] for i in wanted], name)
+        lines: list[list[Line]] = [[] for _ in regions]
+        for i, region_lines in zip(wanted, read):
+            lines[i] = region_lines
+        return lines
 
     @staticmethod
     def _page_model(name, width, height, straight, regions, lines_per_region) -> Page:

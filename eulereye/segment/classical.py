@@ -6,7 +6,8 @@ Steps, all on a copy downscaled to about ``WORK_WIDTH`` pixels wide (boxes are m
 2. body text size: the median height of letter-sized ink components; every kernel below is
    a multiple of it, so the method does not depend on the scan resolution;
 3. rules: long thin straight ink runs (column rules, horizontal rules, frames);
-4. gutters: background strips at least a few letters wide and many lines tall;
+4. gutters: background strips at least a letter wide and many lines tall (pieces of a faded
+   column rule inside them count as background);
 5. line fragments: ink smeared along lines, cut at rules and gutters, so no fragment crosses
    a column boundary;
 6. blocks: fragments stacked line over line with the same text size and horizontal extent are
@@ -14,7 +15,10 @@ Steps, all on a copy downscaled to about ``WORK_WIDTH`` pixels wide (boxes are m
    (a headline over two columns stays apart from each column);
 7. kinds: masthead (very large type near the top), headline (larger than body text),
    illustration (large ink shapes that are not rows of letters), text;
-8. reading order: ``eulereye.segment.order.order_regions`` with the rules found.
+8. column grid: where the page has evenly spaced gutters (found over much of its height), a
+   text block wider than ``WIDE_BLOCK`` columns is split at the ink valleys on the grid lines
+   (a safety net for gutters that are too narrow or too faint to cut every line);
+9. reading order: ``eulereye.segment.order.order_regions`` with the rules found.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ RULE_LENGTH = 8.0  # a rule is a straight ink run at least this long ...
 RULE_THICKNESS = 0.6  # ... and at most this thick
 GUTTER_WIDTH = 1.0  # a gutter is background at least this wide ...
 GUTTER_HEIGHT = 8.0  # ... and this tall
+REMNANT_LENGTH = 2.0  # thin vertical ink runs this long may be pieces of a faded column rule
 WORD_GAP = 2.5  # ink closer than this along a line belongs to one fragment
 FEW_LETTERS = 5  # fragments with fewer letters have no reliable text size of their own
 BOX_PAD = 0.3  # margin around each region, less than any gutter
@@ -44,16 +49,24 @@ FEW_SIZE_RATIO = 2.0  # ... but still no closer to other sizes than this
 SPECK = 0.35  # ink components smaller than this in both directions are noise
 LINE_GAP = 1.3  # fragments closer than this vertically may belong to one block
 SIZE_RATIO = 1.5  # fragments whose text sizes differ more than this stay apart
+CLOSE_SIZE = 1.2  # ... and headline-sized type joins body-sized type only within this ratio
 HEADLINE_SIZE = 1.45  # text this much larger than the body is a headline ...
 MASTHEAD_SIZE = 3.0  # ... and this much larger, near the top of the page, the masthead
 MASTHEAD_ZONE = 0.15  # share of the page height from the top where a masthead may be
 PICTURE_SIZE = 4.0  # ink shapes taller than this are a picture unless they form a text row
 PICTURE_INK = 0.1  # ... and cover at least this share of their box (else: a frame, dropped)
 BORDER_ELONGATION = 8  # tall shapes more elongated than this are scan borders, not pictures
-LARGE_WORD_GAP = 0.6  # a gap in large type up to this (times its height) is a word space
-GLYPH_GAP = 0.5  # large single shapes closer than this (times their height) form a word
+LARGE_WORD_GAP = 1.0  # a gap in large type up to this (times its height) is a word space
+GLYPH_GAP = 0.7  # large single shapes closer than this (times their height) form a word
 TYPE_ROW = 2  # this many large shapes in a row are large type (a masthead), not pictures
 ROW_SIZE_RATIO = 2.0  # large shapes in one row may differ this much in height
+GRID_CLEAR = 0.25  # a grid gutter is a gutter or rule over this share of the page height ...
+GRID_EVEN = 0.05  # ... and the grid's gutters are evenly spaced to within this share ...
+GRID_GUTTERS = 4  # ... with at least this many of them in a row ...
+MIN_COLUMN = 15.0  # ... at least this many letters apart
+WIDE_BLOCK = 1.4  # text blocks wider than this many grid columns are split on the grid
+VALLEY_REACH = 1.5  # letters: the split may move this far from the grid line to the ink valley
+VALLEY_INK = 0.1  # share of a block's rows that may have ink at a valley (protruding letters)
 
 
 @dataclass
@@ -103,14 +116,36 @@ def analyse(ink: np.ndarray) -> Layout:
     text_ink = _drop_specks(cv2.subtract(ink, rules_mask), size)
     if not text_ink.any():
         return Layout([], rules, size)
-    cuts = cv2.bitwise_or(_gutters(text_ink, size), rules_mask)
+    gutters = _gutters(text_ink, size)
+    text_ink = cv2.subtract(text_ink, gutters)  # what is left there: pieces of a faded rule
+    cuts = cv2.bitwise_or(gutters, rules_mask)
     fragments = _fragments(text_ink, cuts, size)
     content = [f for f in fragments if f.picture or (f.letters > 0 and not f.frame)]
     blocks = _blocks(content, text_ink, cuts > 0, rules_mask > 0, size)
     blocks = [b for b in blocks if _is_picture(b) or sum(f.letters for f in b) >= MIN_LETTERS]
     kinds = _kinds(blocks, size, ink.shape)
-    regions = [Region(_padded(_union(b), size, ink.shape), k) for b, k in zip(blocks, kinds)]
+    boxes = _split_wide_blocks([_union(b) for b in blocks], kinds, cuts, text_ink, rules_mask, size)
+    regions = [Region(_padded(box, size, ink.shape), kind) for box, kind in boxes]
     return Layout(regions, rules, size)
+
+
+def _split_wide_blocks(
+    boxes: list[BBox], kinds: list[str], cuts: np.ndarray, text_ink: np.ndarray,
+    rules: np.ndarray, size: float,
+) -> list[tuple[BBox, str]]:
+    """Text blocks split on the page's column grid; a piece joins the text block of its
+    column lying line over line with it (a block that smeared over two columns broke
+    wherever the other column had a break)."""
+    grid = _column_grid(cuts, text_ink, size)
+    others: list[tuple[BBox, str]] = []
+    texts: list[tuple[BBox, bool]] = []  # text boxes, and whether each is a piece of a split
+    for box, kind in zip(boxes, kinds):
+        split = _split_on_grid(box, grid, text_ink, size) if kind == "text" else [box]
+        if kind == "text":
+            texts += [(piece, len(split) > 1) for piece in split]
+        else:
+            others.append((box, kind))
+    return others + [(box, "text") for box in _join_stacked(texts, rules, size)]
 
 
 def _downscale(gray: np.ndarray, scale: float) -> np.ndarray:
@@ -177,9 +212,29 @@ def _drop_specks(ink: np.ndarray, size: float) -> np.ndarray:
 
 
 def _gutters(text_ink: np.ndarray, size: float) -> np.ndarray:
-    """Background strips wide and tall enough to separate columns (255 = gutter)."""
-    background = cv2.bitwise_not(text_ink)
+    """Background strips wide and tall enough to separate columns (255 = gutter).
+
+    A faded column rule survives only in pieces too short to count as a rule, yet those
+    pieces stand in the middle of a narrow gutter and leave less than a gutter's width of
+    paper on either side. Thin vertical ink runs taller than any body letter are therefore
+    counted as paper here; within a text line such a run never extends into a gutter-tall
+    strip, so real letters keep their lines apart only where a gutter really is."""
+    background = cv2.bitwise_or(cv2.bitwise_not(text_ink), _thin_vertical_runs(text_ink, size))
     return cv2.morphologyEx(background, cv2.MORPH_OPEN, _kernel(GUTTER_WIDTH * size, GUTTER_HEIGHT * size))
+
+
+def _thin_vertical_runs(ink: np.ndarray, size: float) -> np.ndarray:
+    """Mask of thin vertical ink runs at least ``REMNANT_LENGTH`` letters long: pieces of
+    rules (and stems of large letters, which stand far from gutter-tall paper strips).
+    A faded rule wobbles by a pixel and has short breaks: both are bridged first."""
+    bridged = cv2.dilate(ink, _kernel(3, 1))
+    bridged = cv2.morphologyEx(bridged, cv2.MORPH_CLOSE, _kernel(1, size / 2))
+    runs = cv2.morphologyEx(bridged, cv2.MORPH_OPEN, _kernel(1, REMNANT_LENGTH * size))
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(runs, connectivity=8)
+    mean_thickness = stats[:, cv2.CC_STAT_AREA] / np.maximum(stats[:, cv2.CC_STAT_HEIGHT], 1)
+    thin = mean_thickness <= max(2.0, RULE_THICKNESS * size) + 2  # + the bridging
+    thin[0] = False
+    return np.where(thin[labels], 255, 0).astype(np.uint8)
 
 
 def _fragments(text_ink: np.ndarray, cuts: np.ndarray, size: float) -> list[Fragment]:
@@ -247,6 +302,7 @@ def _blocks(
     sizes = np.array([f.size for f in fragments])
     few = np.array([f.letters < FEW_LETTERS for f in fragments])
     pictures = np.array([f.picture for f in fragments])
+    large = sizes >= HEADLINE_SIZE * size  # headline-sized type
     reach = float((boxes[:, 3] - boxes[:, 1]).max() + LINE_GAP * sizes.max())
     parent = list(range(len(fragments)))
     ink_columns = np.cumsum(text_ink > 0, axis=0)  # ink above each row, per column
@@ -262,22 +318,21 @@ def _blocks(
         lo = int(np.searchsorted(boxes[:, 1], boxes[i, 1] - reach))
         ratio = np.maximum(sizes[lo:i], sizes[i]) / np.minimum(sizes[lo:i], sizes[i])
         similar = (ratio <= SIZE_RATIO) | ((few[lo:i] | few[i]) & (ratio <= FEW_SIZE_RATIO))
+        # Headline words over body lines may be close in size; only near sizes cross.
+        similar &= (large[lo:i] == large[i]) | (ratio <= CLOSE_SIZE)
         stacked = _stacked(boxes[i], boxes[lo:i], sizes[i], sizes[lo:i])
         stacked &= similar & ~pictures[lo:i] & ~pictures[i]
         for j in lo + np.flatnonzero(stacked):
             if not _crosses_cut(boxes[j], boxes[i], cuts, ink_columns, sizes[i]):
                 parent[root(i)] = root(j)
         shapes = pictures[lo:i] | pictures[i]
-        # Letters of very large type are single shapes: join them only when close.
-        reach_along = np.where(shapes, GLYPH_GAP / WORD_GAP, 1.0) * np.minimum(sizes[i], sizes[lo:i])
+        # Letters of very large type are single shapes: join them only when close. A word
+        # space in large type is white paper as tall as a gutter, so only rules separate.
+        reach_along = np.where(shapes, GLYPH_GAP, LARGE_WORD_GAP) / WORD_GAP * np.minimum(sizes[i], sizes[lo:i])
         in_row = _same_row(boxes[i], boxes[lo:i], reach_along)
         in_row &= (ratio <= ROW_SIZE_RATIO) & (np.minimum(sizes[i], sizes[lo:i]) >= HEADLINE_SIZE * size)
-        gaps = np.maximum(boxes[lo:i, 0] - boxes[i, 2], boxes[i, 0] - boxes[lo:i, 2])
-        # Gaps in large type look like gutters: between single shapes or across a word space
-        # only rules separate; wider gaps must not be gutters either.
-        rules_only = shapes | (gaps <= LARGE_WORD_GAP * np.minimum(sizes[i], sizes[lo:i]))
         for j in lo + np.flatnonzero(in_row):
-            if not _cut_between(boxes[j], boxes[i], rules if rules_only[j - lo] else cuts):
+            if not _cut_between(boxes[j], boxes[i], rules):
                 parent[root(i)] = root(j)
     groups: dict[int, list[Fragment]] = {}
     for i, fragment in enumerate(fragments):
@@ -342,6 +397,108 @@ def _cut_between(a: np.ndarray, b: np.ndarray, cuts: np.ndarray) -> bool:
     return bool(cuts[y0:y1, x0:x1].all(axis=0).any())
 
 
+@dataclass
+class ColumnGrid:
+    """Evenly spaced gutters of the page (working pixels); none when the page has no grid."""
+
+    gutters: np.ndarray  # x of each gutter, ascending
+    column: float  # column width: the gutters' spacing
+
+
+def _column_grid(cuts: np.ndarray, text_ink: np.ndarray, size: float) -> ColumnGrid:
+    """The page's column grid: x positions that are gutter or rule over a fair share of the
+    page height, evenly spaced. Locally a gutter may be missed (a faded rule, text almost
+    touching); summed over the page, the grid still stands out. Uneven candidates (adverts,
+    tables, mixed layouts) give no grid: then nothing is split."""
+    clear = np.count_nonzero(cuts, axis=0).astype(float)
+    inked = np.flatnonzero(np.count_nonzero(text_ink, axis=0))
+    if inked.size:  # page margins are clear too, but no gutter
+        clear[: inked[0]] = clear[inked[-1] :] = 0
+    width = max(1, round(size))
+    clear = np.convolve(clear, np.ones(width) / width, mode="same")  # a crooked gutter drifts
+    strong = np.concatenate(([0], (clear >= GRID_CLEAR * cuts.shape[0]).astype(np.int8), [0]))
+    edges = np.flatnonzero(np.diff(strong))
+    candidates = (edges[0::2] + edges[1::2] - 1) / 2
+    return _even_run(candidates, size)
+
+
+def _even_run(candidates: np.ndarray, size: float) -> ColumnGrid:
+    """The longest run of candidates spaced evenly (at least ``MIN_COLUMN`` letters apart)."""
+    spacing = np.diff(candidates)
+    best = (0, 0)
+    for start in range(spacing.size):
+        end = start
+        while end < spacing.size and abs(spacing[end] - spacing[start]) <= GRID_EVEN * spacing[start]:
+            end += 1
+        if end - start > best[1] - best[0] and spacing[start] >= MIN_COLUMN * size:
+            best = (start, end)
+    if best[1] - best[0] + 1 < GRID_GUTTERS:
+        return ColumnGrid(np.empty(0), 0.0)
+    return ColumnGrid(candidates[best[0] : best[1] + 1], float(np.median(spacing[best[0] : best[1]])))
+
+
+def _split_on_grid(box: BBox, grid: ColumnGrid, text_ink: np.ndarray, size: float) -> list[BBox]:
+    """``box`` cut at the grid's gutters when it is too wide for one column: at the emptiest
+    ink column near each grid line inside it, if that is nearly free of ink (lines that
+    really run across the columns are not cut). Each piece shrinks to its ink."""
+    x0, y0, x1, y1 = box
+    if grid.gutters.size == 0 or x1 - x0 <= WIDE_BLOCK * grid.column:
+        return [box]
+    reach = max(1, round(VALLEY_REACH * size))
+    ink_per_x = np.count_nonzero(text_ink[y0:y1, x0:x1], axis=0)
+    splits = []
+    for gutter in grid.gutters[(grid.gutters > x0 + reach) & (grid.gutters < x1 - reach)]:
+        lo, hi = round(gutter) - reach - x0, round(gutter) + reach + 1 - x0
+        valley = lo + int(np.argmin(ink_per_x[lo:hi]))
+        if ink_per_x[valley] <= VALLEY_INK * (y1 - y0):
+            splits.append(x0 + valley)
+    edges = [x0, *splits, x1]
+    pieces = [_ink_box(text_ink, (a, y0, b, y1)) for a, b in zip(edges, edges[1:])]
+    return [p for p in pieces if p is not None]
+
+
+def _join_stacked(boxes: list[tuple[BBox, bool]], rules: np.ndarray, size: float) -> list[BBox]:
+    """Join boxes standing line over line in one column (sharing most of their width, at
+    most a line gap apart, no rule between) when one of them is a piece of a split block:
+    one pass from the top down."""
+    joined: list[tuple[BBox, bool]] = []
+    for box, piece in sorted(boxes, key=lambda b: b[0][1]):
+        above = next(
+            (i for i, (other, other_piece) in enumerate(joined)
+             if (piece or other_piece) and _continues(other, box, rules, size)),
+            None,
+        )
+        if above is None:
+            joined.append((box, piece))
+        else:
+            joined[above] = (_box_union(joined[above][0], box), True)
+    return [box for box, _ in joined]
+
+
+def _continues(upper: BBox, lower: BBox, rules: np.ndarray, size: float) -> bool:
+    """Whether ``lower`` continues the lines of ``upper`` in the same column."""
+    gap = lower[1] - upper[3]
+    overlap = min(upper[2], lower[2]) - max(upper[0], lower[0])
+    narrower = min(upper[2] - upper[0], lower[2] - lower[0])
+    if not (-0.5 * size <= gap <= LINE_GAP * size and overlap >= 0.8 * narrower):
+        return False
+    between = rules[max(0, upper[3]) : max(0, lower[1]) + 1, max(upper[0], lower[0]) : min(upper[2], lower[2])]
+    return not between.any()
+
+
+def _box_union(a: BBox, b: BBox) -> BBox:
+    return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
+
+
+def _ink_box(ink: np.ndarray, box: BBox) -> BBox | None:
+    """The bounding box of the ink inside ``box``; None when there is none."""
+    x0, y0, x1, y1 = box
+    ys, xs = np.nonzero(ink[y0:y1, x0:x1])
+    if ys.size == 0:
+        return None
+    return (x0 + int(xs.min()), y0 + int(ys.min()), x0 + int(xs.max()) + 1, y0 + int(ys.max()) + 1)
+
+
 def _union(fragments: list[Fragment]) -> BBox:
     boxes = np.array([f.box for f in fragments])
     return (int(boxes[:, 0].min()), int(boxes[:, 1].min()), int(boxes[:, 2].max()), int(boxes[:, 3].max()))
@@ -350,18 +507,21 @@ def _union(fragments: list[Fragment]) -> BBox:
 def _absorb_nested(blocks: list[list[Fragment]]) -> list[list[Fragment]]:
     """Text blocks lying (mostly) inside a larger text block become part of it. Pictures
     neither absorb nor are absorbed: a caption inside a picture's box stays text."""
-    blocks = sorted(blocks, key=lambda b: -_area(_union(b)))
-    kept: list[list[Fragment]] = []
-    for block in blocks:
-        box = _union(block)
+    boxed = sorted(((_union(b), b) for b in blocks), key=lambda item: -_area(item[0]))
+    kept: list[tuple[BBox, list[Fragment]]] = []
+    hosts: list[int] = []  # indexes into ``kept`` of the text blocks (the possible hosts)
+    for box, block in boxed:
         host = None
         if not _is_picture(block):
-            host = next((k for k in kept if not _is_picture(k) and _inside(box, _union(k))), None)
+            host = next((i for i in hosts if _inside(box, kept[i][0])), None)
         if host is None:
-            kept.append(block)
+            if not _is_picture(block):
+                hosts.append(len(kept))
+            kept.append((box, block))
         else:
-            host.extend(block)
-    return kept
+            kept[host][1].extend(block)
+            kept[host] = (_box_union(kept[host][0], box), kept[host][1])
+    return [block for _, block in kept]
 
 
 def _is_picture(block: list[Fragment]) -> bool:

@@ -11,8 +11,10 @@ the masks of a learned one) and returns them as a reader would take them:
    band into columns (a recursive XY-cut that prefers vertical cuts), so an article's
    columns are read one after the other;
 4. where no vertical cut exists (a headline or picture spans the columns below it), the group
-   is cut horizontally into rows read top to bottom, so the spanning headline comes before the
-   columns it spans, and each row is ordered again by the same rules.
+   is cut horizontally above and below the spanning regions into rows read top to bottom, so
+   the spanning headline comes before the columns it spans, and each row is ordered again by
+   the same rules (rows that stand in columns together stay one row: see
+   ``_rows_between_spanning_regions``).
 
 Regions that overlap so that neither cut separates them are taken top to bottom, then left to
 right. The function is pure: no image needed, input regions are not modified.
@@ -65,7 +67,7 @@ def _xy_cut(
     for groups in (
         _split_at_band_rules(regions, horizontal_rules, slack[1]),
         _split_at_gaps(regions, axis=0, slack=slack[0]),
-        _split_at_gaps(regions, axis=1, slack=slack[1]),
+        _rows_between_spanning_regions(regions, slack),
     ):
         if len(groups) > 1:
             return [r for group in groups for r in _xy_cut(group, horizontal_rules, slack)]
@@ -92,6 +94,23 @@ def _split_at_gaps(regions: list[Region], axis: int, slack: float) -> list[list[
             groups.append([])
         groups[-1].append(regions[index])
         reach = max(reach, hi)
+    return groups
+
+
+def _rows_between_spanning_regions(regions: list[Region], slack: tuple[float, float]) -> list[list[Region]]:
+    """Rows split by horizontal gaps, where consecutive rows that together still stand in
+    columns are kept as one group.
+
+    Only a region spanning the columns (a headline, a picture) needs a horizontal cut. Cutting
+    at every gap would read aligned columns row by row across the page whenever their lines or
+    blocks happen to end at the same height.
+    """
+    groups: list[list[Region]] = []
+    for row in _split_at_gaps(regions, axis=1, slack=slack[1]):
+        if groups and len(_split_at_gaps(groups[-1] + row, axis=0, slack=slack[0])) > 1:
+            groups[-1] += row
+        else:
+            groups.append(row)
     return groups
 
 

@@ -53,3 +53,13 @@ def test_empty_and_single():
     assert order_regions([], W, H) == []
     only = Region((0, 0, 10, 10), "text")
     assert order_regions([only], W, H) == [only]
+
+
+def test_columns_whose_lines_align_are_still_read_column_by_column():
+    # A spanning headline blocks the vertical cut; below it, three columns whose blocks end at
+    # the same heights (uniform leading) must not be read row by row across the page.
+    headline = Region((100, 0, 900, 50), "headline")
+    columns = [Region((x, y, x + 280, y + 100), "text") for x in (0, 310, 620) for y in (80, 190)]
+    ordered = order_regions([*columns[::-1], headline], 1000, 400)
+    assert ordered[0] == headline
+    assert ordered[1:] == columns

@@ -109,3 +109,15 @@ def test_tesseract_reads_a_mildly_degraded_column():
     truth = " ".join(column.text.split())
     assert len(truth) > 300
     assert Levenshtein.distance(read, truth) / len(truth) <= 0.02
+
+
+def test_everything_above_a_full_width_rule_is_read_before_anything_below_it():
+    for seed in (30, 31, 32):
+        page = generate_page(seed, degrade=False)
+        widest = max(r.bbox[2] - r.bbox[0] for r in page.rules)
+        band_rules = [r.bbox for r in page.rules if r.bbox[2] - r.bbox[0] >= 0.95 * widest]
+        assert band_rules
+        for _, rule_top, _, rule_bottom in band_rules:
+            sides = [s.bbox[1] >= rule_bottom for s in page.sections]
+            assert all(a <= b for a, b in zip(sides, sides[1:])), f"seed {seed}: order crosses the rule at y={rule_top}"
+            assert all(s.bbox[3] <= rule_top for s, below in zip(page.sections, sides) if not below)
