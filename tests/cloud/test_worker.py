@@ -119,7 +119,9 @@ def settings_for(queue_url: str, **overrides) -> Settings:
 
 
 def threads(make_pipeline=default_pipeline):
-    return lambda settings, slots: ThreadPoolExecutor(slots, initializer=init_process,
+    """One pool thread: the worker still holds up to ``slots`` messages, but pages run one at a
+    time, as the pipeline (one per pool process in production) is not shared between threads."""
+    return lambda settings, slots: ThreadPoolExecutor(1, initializer=init_process,
                                                       initargs=(settings, make_pipeline))
 
 
