@@ -39,7 +39,8 @@ MIN_TEXT_SIZE = 4.0  # working pixels; smaller estimated letters are clamped up 
 RULE_LENGTH = 8.0  # a rule is a straight ink run at least this long ...
 RULE_THICKNESS = 0.6  # ... and at most this thick
 GUTTER_WIDTH = 1.0  # a gutter is background at least this wide ...
-GUTTER_HEIGHT = 8.0  # ... and this tall
+GUTTER_HEIGHT = 8.0  # ... and this tall ...
+GUTTER_FLANKED = 3.0  # ... with text close on both sides over this height (some lines)
 REMNANT_LENGTH = 2.0  # thin vertical ink runs this long may be pieces of a faded column rule
 WORD_GAP = 2.5  # ink closer than this along a line belongs to one fragment
 FEW_LETTERS = 5  # fragments with fewer letters have no reliable text size of their own
@@ -220,7 +221,29 @@ def _gutters(text_ink: np.ndarray, size: float) -> np.ndarray:
     counted as paper here; within a text line such a run never extends into a gutter-tall
     strip, so real letters keep their lines apart only where a gutter really is."""
     background = cv2.bitwise_or(cv2.bitwise_not(text_ink), _thin_vertical_runs(text_ink, size))
-    return cv2.morphologyEx(background, cv2.MORPH_OPEN, _kernel(GUTTER_WIDTH * size, GUTTER_HEIGHT * size))
+    strips = cv2.morphologyEx(background, cv2.MORPH_OPEN, _kernel(GUTTER_WIDTH * size, GUTTER_HEIGHT * size))
+    return _flanked_strips(strips, text_ink, size)
+
+
+def _flanked_strips(strips: np.ndarray, text_ink: np.ndarray, size: float) -> np.ndarray:
+    """The vertical runs of ``strips`` with text close beside them, on one side at least,
+    over at least ``GUTTER_FLANKED`` letters of their height.
+
+    Paper above or below a single line (a first or last line, a letter-spaced headline)
+    makes a wide word gap in it part of a gutter-tall strip, yet text stands beside that
+    strip on one line only; beside a gutter, a column's text stands line after line. A run
+    is judged as a whole, so a gutter also stays where only one column goes on."""
+    reach = max(1, round(WORD_GAP * size))  # ink farther apart is never joined anyway
+    row = np.ones((1, reach), np.uint8)
+    inside = strips.T > 0  # column by column, each run of strip pixels on its own
+    starts = inside & ~np.pad(inside, ((0, 0), (1, 0)))[:, :-1]
+    runs = np.where(inside, np.cumsum(starts.ravel()).reshape(inside.shape), 0)
+    beside = np.zeros(runs.max() + 1)
+    for anchor in (reach - 1, 0):  # ink within reach to the left, then to the right
+        near = cv2.dilate(text_ink, row, anchor=(anchor, 0)).T > 0
+        beside = np.maximum(beside, np.bincount(runs.ravel(), weights=(inside & near).ravel(), minlength=beside.size))
+    keep = inside & (beside[runs] >= GUTTER_FLANKED * size)
+    return np.where(keep.T, 255, 0).astype(np.uint8)
 
 
 def _thin_vertical_runs(ink: np.ndarray, size: float) -> np.ndarray:
