@@ -65,7 +65,7 @@ def _xy_cut(
     if len(regions) <= 1:
         return list(regions)
     for groups in (
-        _split_at_band_rules(regions, horizontal_rules, slack[1]),
+        _split_at_band_rules(regions, horizontal_rules, slack),
         _split_at_gaps(regions, axis=0, slack=slack[0]),
         _rows_between_spanning_regions(regions, slack),
     ):
@@ -115,20 +115,21 @@ def _rows_between_spanning_regions(regions: list[Region], slack: tuple[float, fl
 
 
 def _split_at_band_rules(
-    regions: list[Region], horizontal_rules: list[BBox], slack: float
+    regions: list[Region], horizontal_rules: list[BBox], slack: tuple[float, float]
 ) -> list[list[Region]]:
     """Bands of regions between horizontal rules that span the group and cross no region."""
     x0 = min(r.bbox[0] for r in regions)
     x1 = max(r.bbox[2] for r in regions)
     y_lo = min(r.bbox[1] for r in regions)
     y_hi = max(r.bbox[3] for r in regions)
-    cores = [_core_interval(r.bbox, 1, slack) for r in regions]
+    cores = [_core_interval(r.bbox, 1, slack[1]) for r in regions]
     cuts = sorted(
         (rule[1] + rule[3]) / 2
         for rule in horizontal_rules
         if min(rule[2], x1) - max(rule[0], x0) >= BAND_RULE_SPAN * (x1 - x0)
         and y_lo < (rule[1] + rule[3]) / 2 < y_hi
         and not any(lo < (rule[1] + rule[3]) / 2 < hi for lo, hi in cores)
+        and not _column_goes_on_beside(rule, regions, slack[0])
     )
     if not cuts:
         return [regions]
@@ -136,3 +137,15 @@ def _split_at_band_rules(
     for region, (lo, hi) in zip(regions, cores):
         bands[sum(cut <= (lo + hi) / 2 for cut in cuts)].append(region)
     return [band for band in bands if band]
+
+
+def _column_goes_on_beside(rule: BBox, regions: list[Region], slack: float) -> bool:
+    """Whether regions beside ``rule`` (left or right of its ends) stand both above and below
+    it: then the rule ends an article in its own columns only, and a column running on beside
+    it belongs to the same band (the vertical cut between them comes first)."""
+    y = (rule[1] + rule[3]) / 2
+    for beside in (lambda box: box[2] - slack <= rule[0], lambda box: box[0] + slack >= rule[2]):
+        boxes = [r.bbox for r in regions if beside(r.bbox)]
+        if any(box[3] <= y for box in boxes) and any(box[1] >= y for box in boxes):
+            return True
+    return False
