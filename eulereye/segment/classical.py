@@ -357,7 +357,8 @@ def _blocks(fragments: list[Fragment], text_ink: np.ndarray, cuts: Cuts, size: f
         stacked = _stacked(boxes[i], boxes[lo:i], sizes[i], sizes[lo:i])
         stacked &= similar & ~pictures[lo:i] & ~pictures[i]
         for j in lo + np.flatnonzero(stacked):
-            if not _crosses_cut(boxes[j], boxes[i], cuts, ink_columns, sizes[i]):
+            # Lines of one headline join: word spaces in large type look like gutters.
+            if (large[i] and large[j]) or not _crosses_cut(boxes[j], boxes[i], cuts, ink_columns, sizes[i]):
                 parent[root(i)] = root(j)
         shapes = pictures[lo:i] | pictures[i]
         # Letters of very large type are single shapes: join them only when close. A word

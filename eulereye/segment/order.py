@@ -6,7 +6,9 @@ the masks of a learned one) and returns them as a reader would take them:
 1. mastheads first (top to bottom);
 2. then the page band by band: a horizontal rule that runs across (most of) a group of regions,
    with no region crossing it, ends a band (e.g. the rule under the date line, or above the
-   adverts);
+   adverts); a rule with a column going on beside it (regions beyond its ends, above and
+   below it) ends an article in its own columns only, so the column beside stays in the band;
+   a headline alone on top of a group and spanning half of it heads the whole group;
 3. within a band, columns left to right: a vertical line that no region crosses splits the
    band into columns (a recursive XY-cut that prefers vertical cuts), so an article's
    columns are read one after the other;
@@ -29,6 +31,7 @@ from eulereye.model import BBox, Region
 BAND_RULE_SPAN = 0.6  # a horizontal rule ends a band when it spans this share of the group
 CUT_SLACK = 0.01  # boxes may overlap a cut by this share of the page (slightly crooked scans)
 MAX_SLACK_SHARE = 0.25  # ... but never by more than this share of their own size
+HEADLINE_SPAN = 0.5  # a headline alone on top of a group this wide heads all of it
 
 
 def order_regions(
@@ -66,6 +69,7 @@ def _xy_cut(
         return list(regions)
     for groups in (
         _split_at_band_rules(regions, horizontal_rules, slack),
+        _leading_headline(regions, slack[1]),
         _split_at_gaps(regions, axis=0, slack=slack[0]),
         _rows_between_spanning_regions(regions, slack),
     ):
@@ -95,6 +99,19 @@ def _split_at_gaps(regions: list[Region], axis: int, slack: float) -> list[list[
         groups[-1].append(regions[index])
         reach = max(reach, hi)
     return groups
+
+
+def _leading_headline(regions: list[Region], slack: float) -> list[list[Region]]:
+    """The group's first row apart when it is one headline spanning much of the group: it
+    heads all the columns below, also those beyond its ends (a centred banner headline)."""
+    rows = _split_at_gaps(regions, axis=1, slack=slack)
+    top = rows[0]
+    x0 = min(r.bbox[0] for r in regions)
+    x1 = max(r.bbox[2] for r in regions)
+    if len(rows) > 1 and len(top) == 1 and top[0].kind == "headline" \
+            and top[0].bbox[2] - top[0].bbox[0] >= HEADLINE_SPAN * (x1 - x0):
+        return [top, [r for row in rows[1:] for r in row]]
+    return [regions]
 
 
 def _rows_between_spanning_regions(regions: list[Region], slack: tuple[float, float]) -> list[list[Region]]:
