@@ -7,7 +7,9 @@ Steps, all on a copy downscaled to about ``WORK_WIDTH`` pixels wide (boxes are m
    a multiple of it, so the method does not depend on the scan resolution;
 3. rules: long thin straight ink runs (column rules, horizontal rules, frames);
 4. gutters: background strips at least a letter wide and many lines tall (pieces of a faded
-   column rule inside them count as background);
+   column rule inside them count as background) with text close beside them over some lines
+   (a word gap in a first or last line has tall paper above or below it, but text beside it
+   on one line only);
 5. line fragments: ink smeared along lines, cut at rules and gutters, so no fragment crosses
    a column boundary;
 6. blocks: fragments stacked line over line with the same text size and horizontal extent are
@@ -40,7 +42,7 @@ RULE_LENGTH = 8.0  # a rule is a straight ink run at least this long ...
 RULE_THICKNESS = 0.6  # ... and at most this thick
 GUTTER_WIDTH = 1.0  # a gutter is background at least this wide ...
 GUTTER_HEIGHT = 8.0  # ... and this tall ...
-GUTTER_FLANKED = 3.0  # ... with text close on both sides over this height (some lines)
+GUTTER_FLANKED = 3.0  # ... with text close beside it (one side) over this much of its height ...
 GUTTER_EDGE = 0.5  # ... "close": this near
 REMNANT_LENGTH = 2.0  # thin vertical ink runs this long may be pieces of a faded column rule
 WORD_GAP = 2.5  # ink closer than this along a line belongs to one fragment
@@ -246,6 +248,7 @@ def _flanked_strips(strips: np.ndarray, text_ink: np.ndarray, size: float) -> np
     for anchor in (reach - 1, 0):  # ink within reach to the left, then to the right
         near = cv2.dilate(text_ink, row, anchor=(anchor, 0)).T > 0
         beside = np.maximum(beside, np.bincount(runs.ravel(), weights=(inside & near).ravel(), minlength=beside.size))
+    # Only the runs along the text's edge see it that close; the gutter is the strip near them.
     edges = np.where((inside & (beside[runs] >= GUTTER_FLANKED * size)).T, 255, 0).astype(np.uint8)
     return cv2.bitwise_and(strips, cv2.dilate(edges, _kernel(2 * WORD_GAP * size, 1)))
 
