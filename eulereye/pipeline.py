@@ -89,10 +89,11 @@ class Pipeline:
     def __init__(self, options: Options, store: Store):
         self.options = options
         self.store = store
-        self.segmenter = get_segmenter(options.segmenter)
+        # The engine first: it may fork OCR processes, best done before a segmenter starts threads.
         self.engine = get_engine(options.engine, lang=options.lang,
                                  jobs=options.jobs or cpu_count(),
                                  replay_dir=options.replay_dir, raw_store=store)
+        self.segmenter = get_segmenter(options.segmenter)
 
     def close(self) -> None:
         close = getattr(self.engine, "close", None)

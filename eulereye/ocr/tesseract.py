@@ -42,6 +42,10 @@ def _init_worker(lang: str) -> None:
     _api = tesserocr.PyTessBaseAPI(path=tessdata_path() or "", lang=lang, psm=PSM_SINGLE_COLUMN)
 
 
+def _ready(_: int) -> bool:
+    return _api is not None
+
+
 def _read_crop(crop: np.ndarray, offset: tuple[int, int]) -> list[Line]:
     """Recognise one crop; boxes shifted by ``offset`` (the crop's top-left on the page)."""
     import tesserocr
@@ -76,7 +80,7 @@ class TesseractEngine:
         self.lang = lang
         self.jobs = max(1, jobs)
         self._check_lang()
-        self._pool: ProcessPoolExecutor | None = None
+        self._pool = self._start_pool() if self.jobs > 1 else None
 
     def _check_lang(self) -> None:
         import tesserocr
@@ -99,18 +103,20 @@ class TesseractEngine:
             if _api is None:
                 _init_worker(self.lang)
             return [_read_crop(crop, offset) for crop, offset in crops]
-        pool = self._executor()
+        pool = self._pool
         # Biggest crops first so no core idles at the end waiting on one long column.
         by_size = sorted(range(len(crops)), key=lambda i: -crops[i][0].size)
         futures = {i: pool.submit(_read_crop, *crops[i]) for i in by_size}
         return [futures[i].result() for i in range(len(crops))]
 
-    def _executor(self) -> ProcessPoolExecutor:
-        if self._pool is None:
-            # forkserver: children start clean, never inheriting torch's or OpenMP's threads.
-            self._pool = ProcessPoolExecutor(self.jobs, mp_context=get_context("forkserver"),
-                                             initializer=_init_worker, initargs=(self.lang,))
-        return self._pool
+    def _start_pool(self) -> ProcessPoolExecutor:
+        """Start the OCR processes now, each loading its model: the pipeline builds the engine
+        before anything starts threads (torch, boto3), so forking is safe and the first page
+        finds the models loaded."""
+        pool = ProcessPoolExecutor(self.jobs, mp_context=get_context("fork"),
+                                   initializer=_init_worker, initargs=(self.lang,))
+        list(pool.map(_ready, range(self.jobs)))
+        return pool
 
     def close(self) -> None:
         if self._pool is not None:
