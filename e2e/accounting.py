@@ -62,9 +62,10 @@ class Row:
     lost: int
     duplicates: int
     run_task_calls: int
-    throttled: int
-    workers: int
-    killed: int
+    throttled: int  # RunTask calls answered ThrottlingException
+    s3_slowdowns: int  # S3 PUTs answered 503 SlowDown
+    workers: int  # worker processes (Fargate tasks) that ran
+    killed: int  # of them, killed with SIGKILL mid-page
     wall_s: float
 
     @property
@@ -72,15 +73,15 @@ class Row:
         return self.pages / self.wall_s * 60 if self.wall_s else 0.0
 
 
-HEADER = ("figure", "pages", "done", "failed", "lost", "duplicates", "RunTask calls (throttled)",
-          "workers (killed)", "wall time", "pages/min")
+HEADER = ("figure", "pages", "done", "failed", "lost", "duplicates", "RunTask calls",
+          "faults: throttled / killed / S3 503", "workers", "wall time", "pages/min")
 
 
 def table(rows: list[Row]) -> str:
     lines = ["| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
     for r in rows:
-        cells = (r.figure, r.pages, r.done, r.failed, r.lost, r.duplicates,
-                 f"{r.run_task_calls} ({r.throttled})", f"{r.workers} ({r.killed})",
+        cells = (r.figure, r.pages, r.done, r.failed, r.lost, r.duplicates, r.run_task_calls,
+                 f"{r.throttled} / {r.killed} / {r.s3_slowdowns}", r.workers,
                  f"{r.wall_s:.1f} s", f"{r.pages_per_min:.0f}")
         lines.append("| " + " | ".join(str(c) for c in cells) + " |")
     return "\n".join(lines) + "\n"

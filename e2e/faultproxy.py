@@ -6,7 +6,7 @@ random fraction that is answered the way AWS answers when it is overloaded, befo
 them (so a refused request has no effect, exactly as with AWS):
 
 - ECS ``RunTask``: HTTP 400 ``ThrottlingException``;
-- S3 ``PUT`` (uploads and outputs): HTTP 503 ``SlowDown``.
+- S3 object ``PUT`` (uploads and outputs): HTTP 503 ``SlowDown``.
 
 No product code knows about this proxy. It also counts requests per service and operation,
 which is how the runner reports RunTask calls.
@@ -33,7 +33,7 @@ UPSTREAM_TIMEOUT_S = 90  # above SQS's 20 s long poll
 @dataclass(frozen=True)
 class FaultPlan:
     run_task_throttle: float = 0.0  # fraction of RunTask calls answered ThrottlingException
-    s3_put_slowdown: float = 0.0  # fraction of S3 PUTs answered 503 SlowDown
+    s3_put_slowdown: float = 0.0  # fraction of S3 object PUTs answered 503 SlowDown
     seed: int = 0
 
 
@@ -44,13 +44,17 @@ SLOW_DOWN = (503, "application/xml",
              b"<Message>Please reduce your request rate. (injected)</Message></Error>")
 
 
-def operation(method: str, headers) -> tuple[str, str]:
+def operation(method: str, path: str, headers) -> tuple[str, str]:
     """(service, operation) of a signed AWS request: the service from the SigV4 credential
-    scope, the operation from X-Amz-Target (JSON protocols) or the HTTP method (S3)."""
+    scope, the operation from X-Amz-Target (JSON protocols), else the HTTP method and whether
+    the (path-style) S3 path names an object or a bucket: ``("s3", "PUT object")``."""
     scope = CREDENTIAL_SCOPE.search(headers.get("Authorization", ""))
     service = scope.group(1) if scope else "unsigned"
     target = headers.get("X-Amz-Target", "")
-    return service, target.rsplit(".", 1)[-1] if target else method
+    if target:
+        return service, target.rsplit(".", 1)[-1]
+    has_key = "/" in urlsplit(path).path.lstrip("/").rstrip("/")
+    return service, f"{method} {'object' if has_key else 'bucket'}"
 
 
 class FaultProxy:
@@ -95,7 +99,7 @@ class FaultProxy:
         with self._lock:
             self.requests[op] += 1
             fraction, answer = {("ecs", "RunTask"): (self.plan.run_task_throttle, THROTTLING),
-                                ("s3", "PUT"): (self.plan.s3_put_slowdown, SLOW_DOWN)
+                                ("s3", "PUT object"): (self.plan.s3_put_slowdown, SLOW_DOWN)
                                 }.get(op, (0.0, None))
             if answer is None or self._random.random() >= fraction:
                 return None
@@ -139,7 +143,7 @@ def _handler_for(proxy: FaultProxy) -> type[BaseHTTPRequestHandler]:
 
         def _forward(self) -> None:
             body = _read_body(self)
-            fault = proxy.fault_for(operation(self.command, self.headers))
+            fault = proxy.fault_for(operation(self.command, self.path, self.headers))
             if fault:
                 status, content_type, payload = fault
                 self._answer(status, [("Content-Type", content_type),

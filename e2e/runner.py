@@ -24,6 +24,7 @@ import sys
 import threading
 import time
 import zipfile
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -76,8 +77,8 @@ class WorkerProcess:
         self.log_path = log_path
         self.kill_at = kill_at  # (page index, event): SIGKILL when that event is logged
         self.killed = False
-        self.written: list[str] = []  # pages whose manifest this process wrote
-        self.events: dict[str, int] = {}
+        self.events: Counter[str] = Counter()
+        self.page_events: Counter[tuple[str, str]] = Counter()  # (event, page): e.g. "written"
         self.process = subprocess.Popen(local_command(command), env=env, cwd=REPO,
                                         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                         stderr=subprocess.STDOUT, start_new_session=True)
@@ -99,9 +100,9 @@ class WorkerProcess:
         if not isinstance(entry, dict):
             return
         name = entry.get("event", "")
-        self.events[name] = self.events.get(name, 0) + 1
-        if name == "written" and "page" in entry:
-            self.written.append(entry["page"])
+        self.events[name] += 1
+        if "page" in entry:
+            self.page_events[(name, entry["page"])] += 1
         if self.kill_at and (self.events[name] - 1, name) == self.kill_at:
             self.kill()
 
@@ -286,6 +287,9 @@ class TaskRunner:
         with self._lock:
             return [*self.finished, *self.workers.values()]
 
-    def written(self) -> list[str]:
-        """Every page whose manifest a worker wrote (a page twice if written twice)."""
-        return [page for worker in self.all_workers() for page in worker.written]
+    def page_events(self, event: str) -> Counter[str]:
+        """Per page, how often workers logged ``event`` ("written": its manifest was written)."""
+        counts: Counter[str] = Counter()
+        for worker in self.all_workers():
+            counts.update({page: n for (name, page), n in worker.page_events.items() if name == event})
+        return counts

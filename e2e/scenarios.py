@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import struct
 import time
+import zlib
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,7 +46,8 @@ class Run:
     row: Row
     ledger: Ledger
     input_keys: list[str]
-    written: Counter  # manifests written during the run, per page
+    written: Counter  # per page, manifests written during the run
+    skipped: Counter  # per page, deliveries skipped as already done
 
 
 def run_scenario(cloud: LocalCloud, figure: str, local_dir: Path, timeout_s: float,
@@ -54,7 +57,8 @@ def run_scenario(cloud: LocalCloud, figure: str, local_dir: Path, timeout_s: flo
     cloud.proxy.reset_counts()
     cloud.inject(faults, kills)
     workers_before = {id(w) for w in cloud.runner.all_workers()}
-    written_before = Counter(cloud.runner.written())
+    written_before = cloud.runner.page_events("written")
+    skipped_before = cloud.runner.page_events("skipped")
     start = time.perf_counter()
     upload = cloud.eulereye("upload", str(local_dir), "--bucket", cloud.bucket)
     if upload.returncode:
@@ -72,10 +76,39 @@ def run_scenario(cloud: LocalCloud, figure: str, local_dir: Path, timeout_s: flo
     wall_s = time.perf_counter() - start
     cloud.inject()  # faults off: the checks that follow see a healthy platform
     workers = [w for w in cloud.runner.all_workers() if id(w) not in workers_before]
-    written = Counter(cloud.runner.written()) - written_before
+    written = cloud.runner.page_events("written") - written_before
+    skipped = cloud.runner.page_events("skipped") - skipped_before
     row = Row(figure=figure, pages=len(keys), done=len(book.done), failed=len(book.failed),
               lost=len(book.lost), duplicates=duplicates(written, book.names),
               run_task_calls=cloud.proxy.requests[("ecs", "RunTask")],
               throttled=cloud.proxy.injected[("ecs", "RunTask")],
+              s3_slowdowns=cloud.proxy.injected[("s3", "PUT object")],
               workers=len(workers), killed=sum(w.killed for w in workers), wall_s=wall_s)
-    return Run(row, book, keys, written)
+    return Run(row, book, keys, written, skipped)
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return (struct.pack(">I", len(data)) + kind + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+
+def decompression_bomb(side: int = 25_000) -> bytes:
+    """A valid PNG of side x side bilevel pixels (625 Mpx, above the 400 Mpx limit) in 0.1 MB."""
+    row = b"\x00" + b"\x00" * ((side + 7) // 8)  # filter byte + one all-black row
+    compressor = zlib.compressobj(9)
+    body = b"".join(compressor.compress(row) for _ in range(side)) + compressor.flush()
+    return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", struct.pack(">IIBBBBB", side, side, 1, 0, 0, 0, 0))
+            + _png_chunk(b"IDAT", body) + _png_chunk(b"IEND", b""))
+
+
+def bad_inputs(directory: Path, good_page: Path) -> dict[str, str]:
+    """Writes the kinds of bad file an archive upload contains; returns file name -> what it is."""
+    directory.mkdir(parents=True, exist_ok=True)
+    good = good_page.read_bytes()
+    files = {"empty.png": (b"", "zero bytes"),
+             "truncated.png": (good[: len(good) // 3], "truncated PNG"),
+             "notes.png": (b"Scanned by the county archive, box 14.\n" * 20, "text named .png"),
+             "bomb.png": (decompression_bomb(), "decompression bomb")}
+    for name, (data, _) in files.items():
+        (directory / name).write_bytes(data)
+    return {name: what for name, (_, what) in files.items()}
