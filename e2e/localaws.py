@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -15,6 +17,15 @@ from pathlib import Path
 REGION = "us-east-1"
 HERE = Path(__file__).resolve().parent
 START_ATTEMPTS = 3
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def die_with_parent() -> None:
+    """``preexec_fn`` of every child the platform starts: the kernel sends it SIGTERM when the
+    process that started it dies, so a killed test run leaves no moto server or worker behind.
+    (Linux ties this to the starting *thread*: the runner starts workers from its own thread,
+    which lives as long as the runner.)"""
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def free_port() -> int:
@@ -57,6 +68,7 @@ class MotoServer:
                 self.process = subprocess.Popen(
                     [sys.executable, str(HERE / "moto_server.py"), str(port)],
                     stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                    preexec_fn=die_with_parent,
                     env={**os.environ, **aws_env(f"http://127.0.0.1:{port}")})
             self.url = f"http://127.0.0.1:{port}"
             if self._wait_ready(timeout_s):

@@ -33,7 +33,7 @@ LOCAL_VARIABLES = {
     "pages_per_task": 50,
     "task_cpu": 1024,
     "task_memory": 2048,
-    "visibility_timeout_seconds": 20,
+    "visibility_timeout_seconds": 30,
     "max_receive_count": 5,
 }
 
@@ -43,7 +43,7 @@ def terraform_cli_env() -> dict[str, str]:
     each init links the provider instead of copying it."""
     env = {"TF_IN_AUTOMATION": "1", "TF_PLUGIN_CACHE_DIR": str(REPO / ".tfcli" / "plugin-cache")}
     Path(env["TF_PLUGIN_CACHE_DIR"]).mkdir(parents=True, exist_ok=True)
-    if "TF_CLI_CONFIG_FILE" not in os.environ:
+    if not Path(os.environ.get("TF_CLI_CONFIG_FILE", "")).is_file():
         config = subprocess.run([str(REPO / "scripts" / "terraform-cli-config.sh")],
                                 capture_output=True, text=True, check=True, cwd=REPO).stdout.strip()
         if config:

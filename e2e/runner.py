@@ -28,7 +28,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from e2e.localaws import aws_env, client
+from e2e.localaws import aws_env, client, die_with_parent
 
 REPO = Path(__file__).resolve().parents[1]
 # The worker image's ENTRYPOINT (image/Dockerfile); the task definition gives the command.
@@ -81,7 +81,8 @@ class WorkerProcess:
         self.page_events: Counter[tuple[str, str]] = Counter()  # (event, page): e.g. "written"
         self.process = subprocess.Popen(local_command(command), env=env, cwd=REPO,
                                         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                        stderr=subprocess.STDOUT, start_new_session=True)
+                                        stderr=subprocess.STDOUT, start_new_session=True,
+                                        preexec_fn=die_with_parent)
         self._reader = threading.Thread(target=self._read_log, daemon=True)
         self._reader.start()
 
