@@ -1,23 +1,127 @@
-"""Deskew: measure a page's skew and straighten it. Minimal first version (no rotation)."""
+"""Deskew: measure a page's skew and straighten it.
+
+The skew is found by a projection-profile search on a small binarised copy of the page: ink
+pixels are projected onto the vertical axis along lines of slope ``tan(angle)``; text lines
+make the profile sharpest (largest sum of squares) at the page's true skew. A coarse sweep over
+``+-max_angle`` is refined twice around the best angle, so a 3000x4500 scan takes a few tens
+of milliseconds. The page is then rotated about its centre onto a canvas large enough to keep
+every pixel, the new corners filled with the paper's colour.
+
+Angles are in degrees, positive = counter-clockwise as the page is seen on screen.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+import cv2
 import numpy as np
 
 from eulereye.model import BBox
+
+MIN_ANGLE = 0.1  # smaller skews are left alone: not worth resampling the page for
+_WORK_SIDE = 1600  # longest side of the copy the skew is measured on
+_MAX_POINTS = 120_000  # ink pixels sampled for the profile
+_MIN_POINTS = 500  # fewer ink pixels than this: a blank page, nothing to measure
+# The sharpest profile must beat the unrotated one by this much, else the page has no text
+# lines to align (a picture, a blank page) and is left as it is.
+_MIN_GAIN = 1.02
+_IDENTITY = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
 
 
 @dataclass(frozen=True)
 class Straightened:
     gray: np.ndarray
-    angle: float  # degrees the page was rotated by
+    angle: float  # degrees the page was rotated by, counter-clockwise on screen
+    # Affine map from straightened pixel coordinates to original ones, and the original size.
+    to_original_matrix: np.ndarray = field(default_factory=lambda: _IDENTITY.copy())
+    original_size: tuple[int, int] | None = None  # (width, height); None: same as gray
 
     def to_original(self, bbox: BBox) -> BBox:
-        """A box in the straightened image -> the same box in the original image."""
-        return bbox
+        """A box in the straightened image -> the box enclosing it in the original image,
+        clipped to the original image."""
+        width, height = self.original_size or (self.gray.shape[1], self.gray.shape[0])
+        x0, y0, x1, y1 = bbox
+        # Box edges -> pixel-centre coordinates (what the affine maps) and back.
+        corners = np.array([[x0, y0], [x1, y0], [x0, y1], [x1, y1]], dtype=np.float64) - 0.5
+        mapped = corners @ self.to_original_matrix[:, :2].T + self.to_original_matrix[:, 2] + 0.5
+        left, top = np.floor(mapped.min(axis=0)).astype(int)
+        right, bottom = np.ceil(mapped.max(axis=0)).astype(int)
+        return (
+            int(np.clip(left, 0, width)),
+            int(np.clip(top, 0, height)),
+            int(np.clip(right, 0, width)),
+            int(np.clip(bottom, 0, height)),
+        )
 
 
 def straighten(gray: np.ndarray, max_angle: float = 5.0) -> Straightened:
-    return Straightened(gray, 0.0)
+    """Measure the skew of ``gray`` (HxW uint8) within ``+-max_angle`` degrees and rotate it
+    upright. Straight pages (|skew| < ``MIN_ANGLE``) come back unchanged, without a copy."""
+    angle = measure_skew(gray, max_angle)
+    if abs(angle) < MIN_ANGLE:
+        return Straightened(gray, 0.0)
+    return _rotate(gray, angle)
+
+
+def measure_skew(gray: np.ndarray, max_angle: float = 5.0) -> float:
+    """Degrees to rotate ``gray`` by (counter-clockwise) to make its text lines horizontal."""
+    points = _ink_points(gray)
+    if len(points) < _MIN_POINTS:
+        return 0.0
+    xs, ys = points[:, 1].astype(np.float32), points[:, 0].astype(np.float32)
+    offset = float(xs.max()) * np.tan(np.radians(max_angle)) + 1.0
+
+    def sharpness(angle: float) -> float:
+        # Row each ink pixel lands in when the page is sheared level by ``angle``.
+        rows = (ys + xs * np.float32(np.tan(np.radians(angle))) + offset).astype(np.int32)
+        profile = np.bincount(rows).astype(np.float64)
+        return float(np.dot(profile, profile))
+
+    best = 0.0
+    for span, step in ((max_angle, 0.5), (0.5, 0.05), (0.05, 0.01)):
+        candidates = np.arange(best - span, best + span + step / 2, step)
+        candidates = candidates[np.abs(candidates) <= max_angle + 1e-9]
+        best = float(max(candidates, key=sharpness))
+    if sharpness(best) < _MIN_GAIN * sharpness(0.0):
+        return 0.0
+    # The shear that levels lines sloping down to the right is negative; undoing that slope
+    # takes a counter-clockwise (positive) rotation.
+    return round(-best, 2)
+
+
+def _ink_points(gray: np.ndarray) -> np.ndarray:
+    """(row, col) of dark pixels of a small copy of the page, at most ``_MAX_POINTS``."""
+    scale = min(1.0, _WORK_SIDE / max(gray.shape))
+    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    _, ink = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    points = cv2.findNonZero(ink)
+    if points is None:
+        return np.empty((0, 2), np.int32)
+    points = points.reshape(-1, 2)[:, ::-1]  # (x, y) -> (row, col)
+    if len(points) > _MAX_POINTS:
+        points = points[np.random.default_rng(0).choice(len(points), _MAX_POINTS, replace=False)]
+    return points
+
+
+def _rotate(gray: np.ndarray, angle: float) -> Straightened:
+    height, width = gray.shape
+    matrix = cv2.getRotationMatrix2D(((width - 1) / 2, (height - 1) / 2), angle, 1.0)
+    cos, sin = abs(matrix[0, 0]), abs(matrix[0, 1])
+    new_width = int(np.ceil(width * cos + height * sin))
+    new_height = int(np.ceil(width * sin + height * cos))
+    matrix[0, 2] += (new_width - width) / 2
+    matrix[1, 2] += (new_height - height) / 2
+    rotated = cv2.warpAffine(
+        gray, matrix, (new_width, new_height), flags=cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_CONSTANT, borderValue=_paper_colour(gray),
+    )
+    return Straightened(
+        rotated, angle, cv2.invertAffineTransform(matrix), original_size=(width, height)
+    )
+
+
+def _paper_colour(gray: np.ndarray) -> int:
+    """The page's background: a bright percentile of a sparse sample (paper dominates)."""
+    sample = gray[:: max(1, gray.shape[0] // 200), :: max(1, gray.shape[1] // 200)]
+    return int(np.percentile(sample, 90))

@@ -34,6 +34,7 @@ from eulereye.outputs.writers import page_files, to_json
 from eulereye.segment import get_segmenter
 
 log = get_logger()
+UNREAD_KINDS = frozenset({"illustration", "rule"})
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,10 @@ class Pipeline:
                 raise
             self._record_failure(name, source, exc)
             outcome.status, outcome.error = "failed", f"{type(exc).__name__}: {exc}"
+        except Exception as exc:  # a bug must cost one page, never the batch
+            log.exception("page crashed", page=name)
+            self._record_failure(name, source, exc)
+            outcome.status, outcome.error = "failed", f"{type(exc).__name__}: {exc}"
         else:
             self.store.delete(output_path("errors", name))  # an earlier failure is now fixed
         outcome.seconds = round(time.perf_counter() - start, 3)
@@ -144,7 +149,7 @@ class Pipeline:
             regions = self.segmenter.segment(straight.gray)
         log.info("segmented", page=name, sections=len(regions), seconds=timings.seconds["segment"])
         with timings.stage("ocr"):
-            lines_per_region = self.engine.read_regions(straight.gray, regions, name)
+            lines_per_region = self._read_text(straight.gray, regions, name)
         page = self._page_model(name, width, height, straight, regions, lines_per_region)
         log.info("recognised", page=name, words=page.word_count, seconds=timings.seconds["ocr"])
         with timings.stage("write"):
@@ -154,6 +159,16 @@ class Pipeline:
         self.store.put(output_path("manifest", name), to_json(manifest), "application/json")
         log.info("written", page=name, seconds=timings.seconds["write"])
         return page
+
+    def _read_text(self, gray: np.ndarray, regions: list[Region], name: str) -> list[list[Line]]:
+        """OCR the regions that hold text; pictures get none (reading an engraving yields
+        only garbage, and a caption is a text region of its own)."""
+        wanted = [i for i, r in enumerate(regions) if r.kind not in UNREAD_KINDS]
+        read = self.engine.read_regions(gray, [regions[i] for i in wanted], name)
+        lines: list[list[Line]] = [[] for _ in regions]
+        for i, region_lines in zip(wanted, read):
+            lines[i] = region_lines
+        return lines
 
     @staticmethod
     def _page_model(name, width, height, straight, regions, lines_per_region) -> Page:
@@ -206,9 +221,9 @@ class Pipeline:
             return manifest.get("input", {}).get("etag") == source["etag"] and settings == self._settings()
         return False
 
-    def _record_failure(self, name: str, source: dict, exc: PageError) -> None:
+    def _record_failure(self, name: str, source: dict, exc: Exception) -> None:
         log.warning("page failed", page=name, error=type(exc).__name__, message=str(exc))
         record = {"status": "failed", "name": name, "input": source, "error": type(exc).__name__,
-                  "message": str(exc), "permanent": exc.permanent,
+                  "message": str(exc), "permanent": getattr(exc, "permanent", True),
                   "time": datetime.now(timezone.utc).isoformat(timespec="seconds")}
         self.store.put(output_path("errors", name), to_json(record), "application/json")

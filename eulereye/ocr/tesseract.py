@@ -61,7 +61,9 @@ def _read_crop(crop: np.ndarray, offset: tuple[int, int]) -> list[Line]:
     if iterator is None:
         return lines
     for word in tesserocr.iterate_level(iterator, level):
-        text = (word.GetUTF8Text(level) or "").strip()
+        if word.Empty(level):  # GetUTF8Text raises on an empty element
+            continue
+        text = word.GetUTF8Text(level).strip()
         box = word.BoundingBox(level)
         if not text or box is None:
             continue

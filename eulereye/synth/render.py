@@ -98,25 +98,27 @@ class _Painter:
     # -- page parts -------------------------------------------------------------------------
 
     def masthead(self) -> None:
-        """The paper's name centred above a ruled strip with volume, date and number."""
+        """The paper's name, a thin rule, then a strip with volume, date and number: two
+        masthead sections, as the rule parts them."""
         x0, y0, x1, y1 = self.layout.masthead
         small = font(BODY_FONTS[0], round(0.8 * self.body_size))
         baseline = y1 - small.getmetrics()[1] - self.layout.rule_weight * 2
         rule_y = baseline - small.getmetrics()[0] - self.layout.gutter // 2
-        self.rule((x0, rule_y, x1, rule_y + max(1, self.layout.rule_weight // 2)))
+        rule_bottom = rule_y + max(1, self.layout.rule_weight // 2)
+        self.rule((x0, rule_y, x1, rule_bottom))
         title = text.masthead_title(self.rng)
         face = _fit(HEADLINE_FONTS[int(self.rng.integers(len(HEADLINE_FONTS)))], title,
                     0.92 * (x1 - x0), round(0.75 * (rule_y - y0)))
         ascent, descent = face.getmetrics()
-        section = Drawn("masthead", self.layout.masthead)
-        title_baseline = (y0 + rule_y + ascent - descent) // 2
-        section.lines.append(self._centered(title.split(), face, x0, x1, title_baseline))
+        name = Drawn("masthead", (x0, y0, x1, rule_y))
+        name.lines.append(self._centered(title.split(), face, x0, x1, (y0 + rule_y + ascent - descent) // 2))
         volume, day, number = text.dateline(self.rng)
         self.draw.text((x0, baseline), volume, font=small, fill=255, anchor="ls")
         self.draw.text(((x0 + x1) / 2, baseline), day, font=small, fill=255, anchor="ms")
         self.draw.text((x1, baseline), number, font=small, fill=255, anchor="rs")
-        section.lines.append((self._strip(small, x0, x1, baseline), f"{volume} {day} {number}"))
-        self.sections.append(section)
+        strip = Drawn("masthead", (x0, rule_bottom, x1, y1))
+        strip.lines.append((self._strip(small, x0, x1, baseline), f"{volume} {day} {number}"))
+        self.sections += [name, strip]
 
     def headline(self, x0: int, x1: int, y: int, span: int, room: int) -> int:
         """Draws a headline centred over ``x0..x1`` from ``y``, at most three lines and

@@ -99,3 +99,24 @@ def test_bad_usage_exits_2_without_traceback(args, message, tmp_path):
     result = eulereye(*args)
     assert result.returncode == 2, result
     assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_pictures_are_not_read_as_text(tmp_path):
+    from eulereye.model import Region
+    from eulereye.outputs.store import LocalStore
+    from eulereye.pipeline import Options, Pipeline
+
+    class WholePagePicture:  # a segmenter that also calls the whole page a picture
+        name = "stub"
+
+        def segment(self, gray):
+            h, w = gray.shape
+            return [Region((0, 0, w, h), "illustration"), Region((0, 0, w, h // 2), "text")]
+
+    page = save_png(text_page(LINES), tmp_path / "p.png")
+    with Pipeline(Options(jobs=1), LocalStore(tmp_path / "out")) as pipeline:
+        pipeline.segmenter = WholePagePicture()
+        pipeline.process_file(page.read_bytes(), "p.png")
+    sections = json.loads((tmp_path / "out/sections/p.json").read_text())
+    assert sections[0]["kind"] == "illustration" and sections[0]["lines"] == []
+    assert (tmp_path / "out/ocr_plain_text/p.txt").read_text().count("Highland") == 1

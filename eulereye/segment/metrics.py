@@ -1,0 +1,148 @@
+"""Layout quality measures shared by the segmenter tests, benchmarks and the eval command.
+
+Definitions (boxes are ``(x0, y0, x1, y1)``, x1/y1 exclusive):
+
+* A predicted section *straddles* when it covers most (more than half the area) of two
+  ground-truth text regions that stand side by side: horizontally disjoint, vertically
+  overlapping. Such a section makes OCR read straight across columns.
+  ``straddle_rate`` is the share of predicted sections that straddle.
+* ``coverage`` is the share of the ground-truth text area covered by the union of the
+  predicted sections.
+
+``read_page_xml`` reads the regions of a PAGE-XML file (any schema version) as boxes.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from eulereye.model import BBox
+
+MOST = 0.5  # "covers most of" a region: more than this share of its area
+COVERAGE_GRID = 2000  # coverage is rasterised with at most this many cells on the long side
+
+
+def _area(box: BBox) -> int:
+    return max(0, box[2] - box[0]) * max(0, box[3] - box[1])
+
+
+def _intersection(a: BBox, b: BBox) -> int:
+    return max(0, min(a[2], b[2]) - max(a[0], b[0])) * max(0, min(a[3], b[3]) - max(a[1], b[1]))
+
+
+def _side_by_side(a: BBox, b: BBox) -> bool:
+    horizontally_disjoint = a[2] <= b[0] or b[2] <= a[0]
+    vertically_overlapping = min(a[3], b[3]) > max(a[1], b[1])
+    return horizontally_disjoint and vertically_overlapping
+
+
+def straddles(pred: BBox, gt_text_boxes: Sequence[BBox]) -> bool:
+    """Whether ``pred`` covers most of two ground-truth text regions standing side by side."""
+    covered = [g for g in gt_text_boxes if _area(g) and _intersection(pred, g) > MOST * _area(g)]
+    return any(
+        _side_by_side(a, b) for i, a in enumerate(covered) for b in covered[i + 1 :]
+    )
+
+
+def straddle_rate(pred_boxes: Sequence[BBox], gt_text_boxes: Sequence[BBox]) -> float:
+    """Share of predicted sections that straddle two side-by-side ground-truth text regions."""
+    if not pred_boxes:
+        return 0.0
+    return sum(straddles(p, gt_text_boxes) for p in pred_boxes) / len(pred_boxes)
+
+
+def coverage(
+    pred_boxes: Sequence[BBox], gt_text_boxes: Sequence[BBox], shape: tuple[int, int]
+) -> float:
+    """Share of the ground-truth text area (union of ``gt_text_boxes``) covered by the union of
+    ``pred_boxes``. ``shape`` is the page's ``(height, width)``. 1.0 when there is no text."""
+    step = max(1, -(-max(shape) // COVERAGE_GRID))  # ceil: grid cell size in pixels
+    grid_shape = (-(-shape[0] // step), -(-shape[1] // step))
+    truth = _rasterise(gt_text_boxes, grid_shape, step)
+    total = int(truth.sum())
+    if total == 0:
+        return 1.0
+    predicted = _rasterise(pred_boxes, grid_shape, step)
+    return float((truth & predicted).sum()) / total
+
+
+def _rasterise(boxes: Sequence[BBox], grid_shape: tuple[int, int], step: int) -> np.ndarray:
+    mask = np.zeros(grid_shape, dtype=bool)
+    for x0, y0, x1, y1 in boxes:
+        mask[y0 // step : -(-y1 // step), x0 // step : -(-x1 // step)] = True
+    return mask
+
+
+@dataclass
+class PageLayout:
+    """Regions of a PAGE-XML file as boxes; ``reading_order`` lists region ids when given."""
+
+    width: int
+    height: int
+    text: dict[str, BBox] = field(default_factory=dict)
+    separators: dict[str, BBox] = field(default_factory=dict)
+    graphics: dict[str, BBox] = field(default_factory=dict)
+    text_types: dict[str, str] = field(default_factory=dict)
+    reading_order: list[str] = field(default_factory=list)
+
+
+_REGION_TABLES = {
+    "TextRegion": "text",
+    "SeparatorRegion": "separators",
+    "GraphicRegion": "graphics",
+    "ImageRegion": "graphics",
+}
+
+
+def read_page_xml(path: str | Path) -> PageLayout:
+    """Read region boxes (and the reading order, if any) from a PAGE-XML file."""
+    root = ET.parse(path).getroot()
+    page = next(el for el in root.iter() if _local(el.tag) == "Page")
+    layout = PageLayout(int(page.get("imageWidth")), int(page.get("imageHeight")))
+    for element in page.iter():
+        table = _REGION_TABLES.get(_local(element.tag))
+        coords = next((c for c in element if _local(c.tag) == "Coords"), None)
+        if table is None or coords is None:
+            continue
+        getattr(layout, table)[element.get("id")] = _points_bbox(coords.get("points"))
+        if table == "text":
+            layout.text_types[element.get("id")] = element.get("type", "")
+    refs = [el for el in page.iter() if _local(el.tag) == "RegionRefIndexed"]
+    layout.reading_order = [r.get("regionRef") for r in sorted(refs, key=lambda r: int(r.get("index")))]
+    return layout
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _points_bbox(points: str) -> BBox:
+    xy = np.array([p.split(",") for p in points.split()], dtype=np.int64)
+    return (int(xy[:, 0].min()), int(xy[:, 1].min()), int(xy[:, 0].max()) + 1, int(xy[:, 1].max()) + 1)
+
+
+def order_agreement(pred_boxes: Sequence[BBox], gt_boxes: Sequence[BBox]) -> float:
+    """Share of pairs of predicted sections (given in predicted reading order) whose order
+    agrees with the ground-truth order (``gt_boxes`` given in true reading order).
+
+    Each predicted section stands for the ground-truth region it overlaps most; sections that
+    overlap none, and pairs standing for the same region, are left out. 1.0 when nothing is
+    left to compare.
+    """
+    ranks = []
+    for pred in pred_boxes:
+        overlaps = [_intersection(pred, g) for g in gt_boxes]
+        if overlaps and max(overlaps) > 0:
+            ranks.append(int(np.argmax(overlaps)))
+    rank = np.array(ranks)
+    before = rank[:, None] < rank[None, :]
+    after = rank[:, None] > rank[None, :]
+    upper = np.triu(np.ones((len(rank), len(rank)), dtype=bool), k=1)
+    agreeing, disagreeing = int((before & upper).sum()), int((after & upper).sum())
+    total = agreeing + disagreeing
+    return 1.0 if total == 0 else agreeing / total

@@ -1,0 +1,138 @@
+"""Reading order for newspaper regions, shared by every segmenter.
+
+``order_regions`` takes regions found anywhere on a page (by the classical segmenter, or from
+the masks of a learned one) and returns them as a reader would take them:
+
+1. mastheads first (top to bottom);
+2. then the page band by band: a horizontal rule that runs across (most of) a group of regions,
+   with no region crossing it, ends a band (e.g. the rule under the date line, or above the
+   adverts);
+3. within a band, columns left to right: a vertical line that no region crosses splits the
+   band into columns (a recursive XY-cut that prefers vertical cuts), so an article's
+   columns are read one after the other;
+4. where no vertical cut exists (a headline or picture spans the columns below it), the group
+   is cut horizontally above and below the spanning regions into rows read top to bottom, so
+   the spanning headline comes before the columns it spans, and each row is ordered again by
+   the same rules (rows that stand in columns together stay one row: see
+   ``_rows_between_spanning_regions``).
+
+Regions that overlap so that neither cut separates them are taken top to bottom, then left to
+right. The function is pure: no image needed, input regions are not modified.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from eulereye.model import BBox, Region
+
+BAND_RULE_SPAN = 0.6  # a horizontal rule ends a band when it spans this share of the group
+CUT_SLACK = 0.01  # boxes may overlap a cut by this share of the page (slightly crooked scans)
+MAX_SLACK_SHARE = 0.25  # ... but never by more than this share of their own size
+
+
+def order_regions(
+    regions: Sequence[Region],
+    page_width: int,
+    page_height: int,
+    separators: Sequence[BBox] = (),
+) -> list[Region]:
+    """Return ``regions`` in reading order.
+
+    ``regions``: boxes in page pixels of any kind in ``model.REGION_KINDS``. Regions of kind
+    ``rule`` are used as separators and are not returned.
+    ``page_width``/``page_height``: the page's size, which scales the tolerances.
+    ``separators``: further rule boxes (column rules, horizontal rules) a segmenter detected
+    but does not return as regions. Horizontal rules decide where bands end; vertical rules
+    need no special handling because regions do not cross them.
+    """
+    rules = [r.bbox for r in regions if r.kind == "rule"] + list(separators)
+    content = [r for r in regions if r.kind != "rule"]
+    mastheads = sorted((r for r in content if r.kind == "masthead"), key=_top_left)
+    rest = [r for r in content if r.kind != "masthead"]
+    horizontal_rules = [b for b in rules if b[2] - b[0] > b[3] - b[1]]
+    slack = (CUT_SLACK * page_width, CUT_SLACK * page_height)
+    return mastheads + _xy_cut(rest, horizontal_rules, slack)
+
+
+def _top_left(region: Region) -> tuple[int, int]:
+    return region.bbox[1], region.bbox[0]
+
+
+def _xy_cut(
+    regions: list[Region], horizontal_rules: list[BBox], slack: tuple[float, float]
+) -> list[Region]:
+    if len(regions) <= 1:
+        return list(regions)
+    for groups in (
+        _split_at_band_rules(regions, horizontal_rules, slack[1]),
+        _split_at_gaps(regions, axis=0, slack=slack[0]),
+        _rows_between_spanning_regions(regions, slack),
+    ):
+        if len(groups) > 1:
+            return [r for group in groups for r in _xy_cut(group, horizontal_rules, slack)]
+    return sorted(regions, key=_top_left)
+
+
+def _core_interval(box: BBox, axis: int, slack: float) -> tuple[float, float]:
+    """The box's extent along ``axis`` (0: x, 1: y), shrunk by the cut slack."""
+    lo, hi = box[axis], box[axis + 2]
+    shrink = min(slack, MAX_SLACK_SHARE * (hi - lo))
+    return lo + shrink, hi - shrink
+
+
+def _split_at_gaps(regions: list[Region], axis: int, slack: float) -> list[list[Region]]:
+    """Groups of regions separated by empty gaps along ``axis``, in increasing order."""
+    spans = sorted(
+        ((*_core_interval(r.bbox, axis, slack), i) for i, r in enumerate(regions)),
+        key=lambda s: s[0],
+    )
+    groups: list[list[Region]] = []
+    reach = float("-inf")
+    for lo, hi, index in spans:
+        if lo >= reach:
+            groups.append([])
+        groups[-1].append(regions[index])
+        reach = max(reach, hi)
+    return groups
+
+
+def _rows_between_spanning_regions(regions: list[Region], slack: tuple[float, float]) -> list[list[Region]]:
+    """Rows split by horizontal gaps, where consecutive rows that together still stand in
+    columns are kept as one group.
+
+    Only a region spanning the columns (a headline, a picture) needs a horizontal cut. Cutting
+    at every gap would read aligned columns row by row across the page whenever their lines or
+    blocks happen to end at the same height.
+    """
+    groups: list[list[Region]] = []
+    for row in _split_at_gaps(regions, axis=1, slack=slack[1]):
+        if groups and len(_split_at_gaps(groups[-1] + row, axis=0, slack=slack[0])) > 1:
+            groups[-1] += row
+        else:
+            groups.append(row)
+    return groups
+
+
+def _split_at_band_rules(
+    regions: list[Region], horizontal_rules: list[BBox], slack: float
+) -> list[list[Region]]:
+    """Bands of regions between horizontal rules that span the group and cross no region."""
+    x0 = min(r.bbox[0] for r in regions)
+    x1 = max(r.bbox[2] for r in regions)
+    y_lo = min(r.bbox[1] for r in regions)
+    y_hi = max(r.bbox[3] for r in regions)
+    cores = [_core_interval(r.bbox, 1, slack) for r in regions]
+    cuts = sorted(
+        (rule[1] + rule[3]) / 2
+        for rule in horizontal_rules
+        if min(rule[2], x1) - max(rule[0], x0) >= BAND_RULE_SPAN * (x1 - x0)
+        and y_lo < (rule[1] + rule[3]) / 2 < y_hi
+        and not any(lo < (rule[1] + rule[3]) / 2 < hi for lo, hi in cores)
+    )
+    if not cuts:
+        return [regions]
+    bands: list[list[Region]] = [[] for _ in range(len(cuts) + 1)]
+    for region, (lo, hi) in zip(regions, cores):
+        bands[sum(cut <= (lo + hi) / 2 for cut in cuts)].append(region)
+    return [band for band in bands if band]

@@ -1,0 +1,118 @@
+"""The classical segmenter on edge cases, generated pages with exact truth and real pages."""
+
+import cv2
+import numpy as np
+import pytest
+
+from eulereye.model import REGION_KINDS
+from eulereye.segment import get_segmenter
+from eulereye.segment.metrics import coverage, order_agreement, read_page_xml, straddle_rate
+from eulereye.synth import generate_page
+
+SEGMENTER = get_segmenter("classical")
+TEXT_KINDS = ("text", "headline", "masthead")
+
+
+def boxes(regions):
+    return [r.bbox for r in regions]
+
+
+def assert_valid(regions, shape):
+    height, width = shape
+    for region in regions:
+        x0, y0, x1, y1 = region.bbox
+        assert 0 <= x0 < x1 <= width and 0 <= y0 < y1 <= height
+        assert region.kind in REGION_KINDS and region.kind != "rule"
+
+
+@pytest.mark.parametrize("value", [255, 128, 0])
+def test_blank_page_has_no_regions(value):
+    assert SEGMENTER.segment(np.full((2400, 1700), value, np.uint8)) == []
+
+
+def test_grey_noise_and_specks_are_no_content():
+    rng = np.random.default_rng(1)
+    page = np.clip(rng.normal(200, 6, (2400, 1700)), 0, 255).astype(np.uint8)
+    for x, y in rng.integers(0, 1600, size=(60, 2)):
+        page[y : y + 3, x : x + 3] = 0
+    assert SEGMENTER.segment(page) == []
+
+
+def test_picture_only_page_gives_illustrations():
+    rng = np.random.default_rng(2)
+    page = np.full((2400, 1700), 235, np.uint8)
+    photo = cv2.GaussianBlur(rng.integers(0, 256, (700, 900)).astype(np.uint8), (0, 0), 25)
+    page[200:900, 300:1200] = cv2.normalize(photo, None, 0, 120, cv2.NORM_MINMAX)
+    cv2.circle(page, (850, 1600), 350, 30, -1)
+    regions = SEGMENTER.segment(page)
+    assert_valid(regions, page.shape)
+    assert [r.kind for r in regions] == ["illustration", "illustration"]
+    assert coverage(boxes(regions), [(300, 200, 1200, 900), (500, 1250, 1200, 1950)], page.shape) > 0.95
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (5, 7), (40, 30)])
+def test_tiny_images_do_not_crash(shape):
+    page = np.full(shape, 255, np.uint8)
+    page[shape[0] // 2, :] = 0
+    assert_valid(SEGMENTER.segment(page), shape)
+
+
+@pytest.mark.parametrize("seed,degrade", [(3, False), (5, 0.3)])
+def test_generated_pages_read_in_order_without_straddling(seed, degrade):
+    page = generate_page(seed, degrade=degrade, binarise=False)
+    regions = SEGMENTER.segment(page.image)
+    assert_valid(regions, page.image.shape)
+    truth = sorted(page.sections, key=lambda s: s.order)
+    truth_text = [s.bbox for s in truth if s.kind in TEXT_KINDS]
+    assert straddle_rate(boxes(regions), truth_text) == 0.0
+    assert coverage(boxes(regions), truth_text, page.image.shape) >= 0.85
+    assert order_agreement(boxes(regions), [s.bbox for s in truth]) >= 0.95
+    # Not one section per line: clearly fewer sections than text lines.
+    lines = sum(len(s.lines) for s in truth if s.kind == "text")
+    assert len(regions) < 0.7 * lines  # adverts' centred lines still split; see docs
+    assert "headline" in {r.kind for r in regions}
+
+
+@pytest.fixture(scope="module")
+def gbn_page(shared_dir):
+    stem = shared_dir / "data/newspaper-layout/gbn_Kolonie18750417-p03"
+    return cv2.imread(f"{stem}.png", cv2.IMREAD_GRAYSCALE), read_page_xml(f"{stem}.xml")
+
+
+def test_real_newspaper_page_against_its_page_xml(gbn_page):
+    image, truth = gbn_page
+    regions = SEGMENTER.segment(image)
+    assert_valid(regions, image.shape)
+    text = list(truth.text.values())
+    assert straddle_rate(boxes(regions), text) <= 0.02
+    assert coverage(boxes(regions), text, image.shape) >= 0.9
+    assert len(regions) < 3 * len(text)
+
+
+def test_real_page_downscaled_gives_the_same_layout(gbn_page):
+    image, truth = gbn_page
+    scale = 0.25
+    small = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    text = [tuple(int(v * scale) for v in box) for box in truth.text.values()]
+    regions = SEGMENTER.segment(small)
+    assert straddle_rate(boxes(regions), text) <= 0.02
+    assert coverage(boxes(regions), text, small.shape) >= 0.85
+
+
+def test_seven_column_front_page_masthead_first_text_blocks_within_one_column(shared_dir):
+    # Narrow gutters with faint, broken column rules; half size keeps the test quick (the
+    # segmenter works at about this resolution anyway).
+    image = cv2.imread(str(shared_dir / "data/loc/highland-recorder-1895-12-13-p1.jpg"), cv2.IMREAD_GRAYSCALE)
+    image = cv2.resize(image, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+    regions = SEGMENTER.segment(image)
+    assert_valid(regions, image.shape)
+    assert regions[0].kind == "masthead"
+    column_width = image.shape[1] / 7
+    line = 15  # pixels: about one line of body text at this size
+    text = [r for r in regions if r.kind == "text" and r.bbox[3] - r.bbox[1] > 3 * line]
+    too_wide = [r.bbox for r in text if r.bbox[2] - r.bbox[0] > 1.4 * column_width]
+    assert too_wide == []
+    # Each of the seven columns holds tall text blocks, and columns are not cut into lines.
+    tall = [r for r in text if r.bbox[3] - r.bbox[1] > 200]
+    assert {int((r.bbox[0] + r.bbox[2]) / 2 // column_width) for r in tall} == set(range(7))
+    assert len(regions) < 200

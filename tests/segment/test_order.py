@@ -1,0 +1,65 @@
+"""Reading order of regions, independent of any image."""
+
+from eulereye.model import Region
+from eulereye.segment.order import order_regions
+
+W, H = 1000, 1400
+
+
+def kinds_and_boxes(regions):
+    return [(r.kind, r.bbox) for r in regions]
+
+
+def test_masthead_then_columns_left_to_right_and_spanning_headline_first():
+    masthead = Region((50, 20, 950, 120), "masthead")
+    headline = Region((50, 150, 640, 200), "headline")  # spans columns 1 and 2
+    col1 = Region((50, 210, 330, 1300), "text")
+    col2 = Region((360, 210, 640, 1300), "text")
+    col3 = Region((670, 150, 950, 1300), "text")
+    shuffled = [col3, col2, headline, col1, masthead]
+    assert order_regions(shuffled, W, H) == [masthead, headline, col1, col2, col3]
+
+
+def test_horizontal_rule_ends_a_band_even_when_columns_line_up():
+    # Two bands of two columns each; the gaps line up, so only the rule says "band first".
+    top_left, top_right = Region((50, 50, 480, 600), "text"), Region((520, 50, 950, 600), "text")
+    low_left, low_right = Region((50, 650, 480, 1300), "text"), Region((520, 650, 950, 1300), "text")
+    rule = (40, 620, 960, 626)
+    regions = [low_right, top_right, low_left, top_left]
+    assert order_regions(regions, W, H, separators=[rule]) == [top_left, top_right, low_left, low_right]
+    # Without the rule it reads column by column: a left column runs down the page.
+    assert order_regions(regions, W, H) == [top_left, low_left, top_right, low_right]
+
+
+def test_rule_regions_are_used_and_not_returned():
+    top, bottom = Region((50, 50, 950, 300), "text"), Region((50, 350, 950, 600), "text")
+    rule = Region((40, 320, 960, 324), "rule")
+    assert order_regions([bottom, rule, top], W, H) == [top, bottom]
+
+
+def test_blocks_within_a_column_top_to_bottom_and_slight_overlap_tolerated():
+    # Boxes of neighbouring columns overlap by a few pixels (crooked scan): still columns.
+    a1, a2 = Region((50, 50, 505, 400), "text"), Region((50, 420, 505, 900), "text")
+    b1 = Region((498, 50, 950, 900), "text")
+    assert order_regions([b1, a2, a1], W, H) == [a1, a2, b1]
+
+
+def test_overlapping_regions_fall_back_to_top_then_left():
+    a, b = Region((100, 100, 600, 600), "illustration"), Region((300, 300, 900, 900), "text")
+    assert order_regions([b, a], W, H) == [a, b]
+
+
+def test_empty_and_single():
+    assert order_regions([], W, H) == []
+    only = Region((0, 0, 10, 10), "text")
+    assert order_regions([only], W, H) == [only]
+
+
+def test_columns_whose_lines_align_are_still_read_column_by_column():
+    # A spanning headline blocks the vertical cut; below it, three columns whose blocks end at
+    # the same heights (uniform leading) must not be read row by row across the page.
+    headline = Region((100, 0, 900, 50), "headline")
+    columns = [Region((x, y, x + 280, y + 100), "text") for x in (0, 310, 620) for y in (80, 190)]
+    ordered = order_regions([*columns[::-1], headline], 1000, 400)
+    assert ordered[0] == headline
+    assert ordered[1:] == columns
