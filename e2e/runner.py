@@ -28,11 +28,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from e2e.localaws import aws_env, client, die_with_parent
+from e2e.localaws import aws_env, die_with_parent
 
 REPO = Path(__file__).resolve().parents[1]
-# The worker image's ENTRYPOINT (image/Dockerfile); the task definition gives the command.
-IMAGE_ENTRYPOINT = ["eulereye"]
+DOCKERFILE = REPO / "image" / "Dockerfile"
 # Log events of the page pipeline between taking a page and writing its manifest.
 MID_PAGE_EVENTS = ("straightened", "segmented", "recognised")
 STOP_GRACE_S = 10
@@ -53,6 +52,16 @@ class RunnerStats:
     tasks_started_by_scaler: int = 0
     processes: int = 0
     exit_codes: list[int] = field(default_factory=list)
+
+
+def image_command(dockerfile: Path = DOCKERFILE) -> tuple[list[str], list[str]]:
+    """The worker image's (ENTRYPOINT, CMD), exec form, as the Dockerfile declares them."""
+    found = {"ENTRYPOINT": [], "CMD": []}
+    for line in dockerfile.read_text().splitlines():
+        instruction, _, argument = line.strip().partition(" ")
+        if instruction.upper() in found:
+            found[instruction.upper()] = json.loads(argument)  # the last one counts
+    return found["ENTRYPOINT"], found["CMD"]
 
 
 def local_command(command: list[str]) -> list[str]:
@@ -135,10 +144,10 @@ class WorkerProcess:
 class TaskRunner:
     """Runs the scaler on a schedule and a process per running ECS task, in two threads."""
 
-    def __init__(self, *, moto_url: str, client_url: str, cluster: str, function_name: str,
+    def __init__(self, *, aws, client_url: str, cluster: str, function_name: str,
                  lambda_zip: Path, workdir: Path, schedule_s: float = 2.0,
                  kill_plan: KillPlan = KillPlan()):
-        self.moto_url = moto_url  # the runner's own calls: it is AWS, not a client
+        self.aws = aws  # service -> client straight to moto: the runner is AWS, not a client
         self.client_url = client_url  # what tasks and the Lambda see (through the fault proxy)
         self.cluster = cluster
         self.function_name = function_name
@@ -151,7 +160,7 @@ class TaskRunner:
         self._random = random.Random(kill_plan.seed)
         self._planned_kills = self._processes_under_plan = 0
         (workdir / "tasks").mkdir(parents=True, exist_ok=True)
-        self._ecs = client("ecs", moto_url)
+        self._ecs = aws("ecs")
         self._task_definitions: dict[str, dict] = {}
         self._stopping = threading.Event()
         self._lock = threading.Lock()
@@ -198,7 +207,7 @@ class TaskRunner:
         return code_dir
 
     def invoke_scaler(self) -> None:
-        config = client("lambda", self.moto_url).get_function_configuration(
+        config = self.aws("lambda").get_function_configuration(
             FunctionName=self.function_name)
         env = {**host_env(), **aws_env(self.client_url),
                **config.get("Environment", {}).get("Variables", {})}
@@ -261,8 +270,9 @@ class TaskRunner:
         env = {**host_env(), **aws_env(self.client_url),
                **{e["name"]: e["value"] for e in container.get("environment", [])},
                **{e["name"]: e["value"] for e in override.get("environment", [])}}
-        command = (container.get("entryPoint") or IMAGE_ENTRYPOINT) + \
-            (override.get("command") or container.get("command", []))
+        entrypoint, cmd = image_command()
+        command = (container.get("entryPoint") or entrypoint) + \
+            (override.get("command") or container.get("command") or cmd)
         task_id = task["taskArn"].rsplit("/", 1)[-1]
         self.stats.processes += 1
         kill_at = self._kill_point()
