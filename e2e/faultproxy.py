@@ -33,6 +33,9 @@ UPSTREAM_TIMEOUT_S = 90  # above SQS's 20 s long poll
 @dataclass(frozen=True)
 class FaultPlan:
     run_task_throttle: float = 0.0  # fraction of RunTask calls answered ThrottlingException
+    # and at least the first N: a burst meets a throttled API at once, and a run with few
+    # RunTask calls (they scale with tasks, not pages) still sees the retries work
+    run_task_throttle_first: int = 0
     s3_put_slowdown: float = 0.0  # fraction of S3 object PUTs answered 503 SlowDown
     seed: int = 0
 
@@ -101,7 +104,8 @@ class FaultProxy:
             fraction, answer = {("ecs", "RunTask"): (self.plan.run_task_throttle, THROTTLING),
                                 ("s3", "PUT object"): (self.plan.s3_put_slowdown, SLOW_DOWN)
                                 }.get(op, (0.0, None))
-            if answer is None or self._random.random() >= fraction:
+            first = op == ("ecs", "RunTask") and self.requests[op] <= self.plan.run_task_throttle_first
+            if answer is None or (not first and self._random.random() >= fraction):
                 return None
             self.injected[op] += 1
             return answer
@@ -134,12 +138,15 @@ def _handler_for(proxy: FaultProxy) -> type[BaseHTTPRequestHandler]:
             pass
 
         def _answer(self, status: int, headers: list[tuple[str, str]], body: bytes) -> None:
-            self.send_response_only(status)
-            for name, value in headers:
-                self.send_header(name, value)
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(body)
+            try:
+                self.send_response_only(status)
+                for name, value in headers:
+                    self.send_header(name, value)
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                self.close_connection = True  # the client is gone (a killed worker)
 
         def _forward(self) -> None:
             body = _read_body(self)

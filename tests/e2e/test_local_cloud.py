@@ -18,7 +18,8 @@ pytestmark = pytest.mark.xdist_group("e2e")
 # Share of a generated page's known words that its text must contain. Reading order and OCR
 # quality are measured by bench/; here the bar proves each page's own text came back.
 MIN_WORD_RECALL = 0.7
-BURST_FAULTS = FaultPlan(run_task_throttle=0.10, s3_put_slowdown=0.05, seed=6)
+BURST_FAULTS = FaultPlan(run_task_throttle=0.10, run_task_throttle_first=2, s3_put_slowdown=0.05,
+                         seed=6)
 BURST_KILLS = KillPlan(fraction=0.05, minimum=2, seed=6)
 
 
