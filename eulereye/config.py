@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, fields
 
-# 1.5 gigapixels: far above any real scan (a 600 dpi broadsheet is ~0.1 Gpx), far below what
+# 400 megapixels: far above any real scan (a 600 dpi broadsheet is ~0.1 Gpx), far below what
 # a decompression bomb claims. Per image, checked before any pixel is decoded.
 DEFAULT_MAX_PIXELS = 400_000_000
 

@@ -17,8 +17,11 @@ from eulereye.outputs.naming import output_path
 COORD_FIELDS = ("word", "segment_id", "confidence", "x_min", "y_min", "x_max", "y_max")
 
 
-def to_json(data) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode()
+def to_json(data, *, compact: bool = False) -> bytes:
+    """UTF-8 JSON. ``compact`` for the big per-word files: without indentation Python uses its
+    C encoder, several times faster on a page of ten thousand words."""
+    text = json.dumps(data, ensure_ascii=False, **({"separators": (",", ":")} if compact else {"indent": 1}))
+    return (text + "\n").encode()
 
 
 def plain_text(page: Page) -> str:
@@ -63,8 +66,8 @@ def page_files(page: Page, *, source_name: str, software_version: str, engine: s
     return {
         output_path("ocr_plain_text", name): (plain_text(page).encode(), "text/plain; charset=utf-8"),
         output_path("ocr_coords", name): (coords_csv(page).encode(), "text/csv; charset=utf-8"),
-        output_path("ocr_coords", name, ".json"): (to_json(coords_json(page)), "application/json"),
-        output_path("sections", name): (to_json(sections_json(page)), "application/json"),
+        output_path("ocr_coords", name, ".json"): (to_json(coords_json(page), compact=True), "application/json"),
+        output_path("sections", name): (to_json(sections_json(page), compact=True), "application/json"),
         output_path("alto", name): (alto_xml(page, source_name=source_name,
                                              software_version=software_version, engine=engine),
                                     "application/xml"),

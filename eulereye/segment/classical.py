@@ -49,14 +49,15 @@ FEW_SIZE_RATIO = 2.0  # ... but still no closer to other sizes than this
 SPECK = 0.35  # ink components smaller than this in both directions are noise
 LINE_GAP = 1.3  # fragments closer than this vertically may belong to one block
 SIZE_RATIO = 1.5  # fragments whose text sizes differ more than this stay apart
+CLOSE_SIZE = 1.2  # ... and headline-sized type joins body-sized type only within this ratio
 HEADLINE_SIZE = 1.45  # text this much larger than the body is a headline ...
 MASTHEAD_SIZE = 3.0  # ... and this much larger, near the top of the page, the masthead
 MASTHEAD_ZONE = 0.15  # share of the page height from the top where a masthead may be
 PICTURE_SIZE = 4.0  # ink shapes taller than this are a picture unless they form a text row
 PICTURE_INK = 0.1  # ... and cover at least this share of their box (else: a frame, dropped)
 BORDER_ELONGATION = 8  # tall shapes more elongated than this are scan borders, not pictures
-LARGE_WORD_GAP = 0.6  # a gap in large type up to this (times its height) is a word space
-GLYPH_GAP = 0.5  # large single shapes closer than this (times their height) form a word
+LARGE_WORD_GAP = 1.0  # a gap in large type up to this (times its height) is a word space
+GLYPH_GAP = 0.7  # large single shapes closer than this (times their height) form a word
 TYPE_ROW = 2  # this many large shapes in a row are large type (a masthead), not pictures
 ROW_SIZE_RATIO = 2.0  # large shapes in one row may differ this much in height
 GRID_CLEAR = 0.25  # a grid gutter is a gutter or rule over this share of the page height ...
@@ -301,6 +302,7 @@ def _blocks(
     sizes = np.array([f.size for f in fragments])
     few = np.array([f.letters < FEW_LETTERS for f in fragments])
     pictures = np.array([f.picture for f in fragments])
+    large = sizes >= HEADLINE_SIZE * size  # headline-sized type
     reach = float((boxes[:, 3] - boxes[:, 1]).max() + LINE_GAP * sizes.max())
     parent = list(range(len(fragments)))
     ink_columns = np.cumsum(text_ink > 0, axis=0)  # ink above each row, per column
@@ -316,22 +318,21 @@ def _blocks(
         lo = int(np.searchsorted(boxes[:, 1], boxes[i, 1] - reach))
         ratio = np.maximum(sizes[lo:i], sizes[i]) / np.minimum(sizes[lo:i], sizes[i])
         similar = (ratio <= SIZE_RATIO) | ((few[lo:i] | few[i]) & (ratio <= FEW_SIZE_RATIO))
+        # Headline words over body lines may be close in size; only near sizes cross.
+        similar &= (large[lo:i] == large[i]) | (ratio <= CLOSE_SIZE)
         stacked = _stacked(boxes[i], boxes[lo:i], sizes[i], sizes[lo:i])
         stacked &= similar & ~pictures[lo:i] & ~pictures[i]
         for j in lo + np.flatnonzero(stacked):
             if not _crosses_cut(boxes[j], boxes[i], cuts, ink_columns, sizes[i]):
                 parent[root(i)] = root(j)
         shapes = pictures[lo:i] | pictures[i]
-        # Letters of very large type are single shapes: join them only when close.
-        reach_along = np.where(shapes, GLYPH_GAP / WORD_GAP, 1.0) * np.minimum(sizes[i], sizes[lo:i])
+        # Letters of very large type are single shapes: join them only when close. A word
+        # space in large type is white paper as tall as a gutter, so only rules separate.
+        reach_along = np.where(shapes, GLYPH_GAP, LARGE_WORD_GAP) / WORD_GAP * np.minimum(sizes[i], sizes[lo:i])
         in_row = _same_row(boxes[i], boxes[lo:i], reach_along)
         in_row &= (ratio <= ROW_SIZE_RATIO) & (np.minimum(sizes[i], sizes[lo:i]) >= HEADLINE_SIZE * size)
-        gaps = np.maximum(boxes[lo:i, 0] - boxes[i, 2], boxes[i, 0] - boxes[lo:i, 2])
-        # Gaps in large type look like gutters: between single shapes or across a word space
-        # only rules separate; wider gaps must not be gutters either.
-        rules_only = shapes | (gaps <= LARGE_WORD_GAP * np.minimum(sizes[i], sizes[lo:i]))
         for j in lo + np.flatnonzero(in_row):
-            if not _cut_between(boxes[j], boxes[i], rules if rules_only[j - lo] else cuts):
+            if not _cut_between(boxes[j], boxes[i], rules):
                 parent[root(i)] = root(j)
     groups: dict[int, list[Fragment]] = {}
     for i, fragment in enumerate(fragments):
