@@ -12,6 +12,8 @@ module "storage" {
   source      = "../modules/storage"
   bucket_name = local.bucket_name
   kms_key_arn = var.kms_key_arn
+  # moto speaks plain HTTP and applies the Deny without its TLS condition: off there only.
+  tls_only_policy = !local.local_emulation
 }
 
 module "queue" {
@@ -82,6 +84,9 @@ module "trigger" {
   capacity_provider          = module.compute.capacity_provider
   kms_key_arn                = var.kms_key_arn
   log_retention_days         = var.log_retention_days
+  # moto cannot invoke Lambda from EventBridge (and then drops the event for later rules);
+  # locally a runner calls the scaler instead.
+  eventbridge_invokes_scaler = !local.local_emulation
 }
 
 module "monitoring" {

@@ -166,9 +166,21 @@ class LocalPlatform:
         result = self.terraform("output", "-json", f"-state={self.state}")
         return {name: value["value"] for name, value in json.loads(result.stdout).items()}
 
+    def plan_json(self, variables: dict | None = None) -> dict:
+        """The plan (as `terraform show -json`) for the current state with some variables changed."""
+        saved = self.variables
+        self.variables = {**saved, **(variables or {})}
+        try:
+            plan = self.workdir / "review.tfplan"
+            self.terraform("plan", "-input=false", "-no-color", "-parallelism=30", f"-state={self.state}",
+                           f"-out={plan}", self._var_file())
+            return json.loads(self.terraform("show", "-json", str(plan)).stdout)
+        finally:
+            self.variables = saved
+
     def destroy_plain(self) -> subprocess.CompletedProcess:
         """`terraform destroy` as a user would type it (fails on the protected bucket)."""
-        return self.terraform("destroy", "-auto-approve", "-input=false", "-no-color",
+        return self.terraform("destroy", "-auto-approve", "-input=false", "-no-color", "-refresh=false",
                               f"-state={self.state}", self._var_file(), check=False)
 
     def destroy(self) -> None:

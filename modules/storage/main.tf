@@ -101,6 +101,7 @@ locals {
 }
 
 resource "aws_s3_bucket_policy" "this" {
+  count  = var.tls_only_policy ? 1 : 0
   bucket = aws_s3_bucket.this.id
   policy = jsonencode(local.policy)
 

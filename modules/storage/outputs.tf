@@ -19,6 +19,6 @@ output "output_prefix" {
 }
 
 output "bucket_policy" {
-  description = "The bucket policy document (JSON) as applied."
-  value       = aws_s3_bucket_policy.this.policy
+  description = "The bucket policy document (JSON) as applied; null without tls_only_policy."
+  value       = one(aws_s3_bucket_policy.this[*].policy)
 }

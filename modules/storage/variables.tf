@@ -63,6 +63,12 @@ variable "abort_incomplete_multipart_upload_days" {
   }
 }
 
+variable "tls_only_policy" {
+  description = "Attach the bucket policy that denies requests without TLS 1.2+. Turn off only for a local emulator that speaks plain HTTP (moto, which also ignores the policy's conditions)."
+  type        = bool
+  default     = true
+}
+
 variable "tags" {
   description = "Tags added to every resource of this module."
   type        = map(string)

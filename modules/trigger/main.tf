@@ -57,20 +57,20 @@ resource "aws_cloudwatch_event_target" "page_to_queue" {
 }
 
 resource "aws_cloudwatch_event_target" "scaler" {
-  for_each = {
+  for_each = var.eventbridge_invokes_scaler ? {
     page_uploaded = aws_cloudwatch_event_rule.page_uploaded.name
     every_minute  = aws_cloudwatch_event_rule.every_minute.name
-  }
+  } : {}
   rule      = each.value
   target_id = "scaler"
   arn       = aws_lambda_function.scaler.arn
 }
 
 resource "aws_lambda_permission" "from_rule" {
-  for_each = {
+  for_each = var.eventbridge_invokes_scaler ? {
     page_uploaded = aws_cloudwatch_event_rule.page_uploaded.arn
     every_minute  = aws_cloudwatch_event_rule.every_minute.arn
-  }
+  } : {}
   statement_id  = "AllowEventBridge-${each.key}"
   action        = "lambda:InvokeFunction"
   function_name = aws_lambda_function.scaler.function_name

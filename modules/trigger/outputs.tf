@@ -47,3 +47,8 @@ output "scaler_environment" {
   description = "EULEREYE_* environment of the scaler function."
   value       = local.scaler_environment
 }
+
+output "scaler_rule_targets" {
+  description = "EventBridge rules that invoke the scaler (empty when eventbridge_invokes_scaler is off)."
+  value       = keys(aws_cloudwatch_event_target.scaler)
+}

@@ -176,6 +176,12 @@ variable "log_retention_days" {
   }
 }
 
+variable "eventbridge_invokes_scaler" {
+  description = "Let the upload and schedule rules invoke the scaler. Off only for a local emulator (moto) that cannot invoke Lambda from EventBridge; a local runner calls the scaler instead."
+  type        = bool
+  default     = true
+}
+
 variable "tags" {
   description = "Tags added to every resource of this module."
   type        = map(string)

@@ -41,6 +41,16 @@ run "wires_the_modules_securely_by_default" {
   }
 
   assert {
+    condition     = anytrue([for s in jsondecode(module.storage.bucket_policy).Statement : s.Effect == "Deny" && try(s.Condition.Bool["aws:SecureTransport"], "") == "false"])
+    error_message = "The deployed bucket must be TLS-only."
+  }
+
+  assert {
+    condition     = length(module.trigger.scaler_rule_targets) == 2
+    error_message = "Uploads and the schedule must invoke the scaler."
+  }
+
+  assert {
     condition     = output.input_uri == "s3://eulereye-test-pages/input/" && output.output_uri == "s3://eulereye-test-pages/output/"
     error_message = "Uploads go under input/, results under output/."
   }

@@ -63,7 +63,7 @@ run "allows_tls_only" {
   command = plan
 
   assert {
-    condition = anytrue([for s in jsondecode(aws_s3_bucket_policy.this.policy).Statement :
+    condition = anytrue([for s in jsondecode(aws_s3_bucket_policy.this[0].policy).Statement :
       s.Effect == "Deny" && s.Principal == "*" && s.Action == "s3:*" &&
       try(s.Condition.Bool["aws:SecureTransport"], null) == "false" &&
       toset(s.Resource) == toset([aws_s3_bucket.this.arn, "${aws_s3_bucket.this.arn}/*"])
@@ -72,7 +72,7 @@ run "allows_tls_only" {
   }
 
   assert {
-    condition     = alltrue([for s in jsondecode(aws_s3_bucket_policy.this.policy).Statement : s.Effect == "Deny"])
+    condition     = alltrue([for s in jsondecode(aws_s3_bucket_policy.this[0].policy).Statement : s.Effect == "Deny"])
     error_message = "The bucket policy must grant nothing: access comes from IAM roles only."
   }
 }
