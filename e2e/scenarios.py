@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import struct
 import time
 import zlib
@@ -48,22 +49,70 @@ class Run:
     input_keys: list[str]
     written: Counter  # per page, manifests written during the run
     skipped: Counter  # per page, deliveries skipped as already done
+    uploaded: dict  # what `eulereye upload` reported (uploaded, skipped)
+    status: dict  # what `eulereye status --json` reported afterwards
+
+
+def upload(cloud: LocalCloud, local_dir: Path, folder: str) -> dict:
+    """``eulereye upload`` of ``local_dir`` to ``input/<folder>/``; returns its counts."""
+    done = cloud.eulereye("upload", str(local_dir), "--bucket", cloud.bucket,
+                          "--prefix", f"{cloud.input_prefix}{folder}/")
+    if done.returncode:
+        raise RuntimeError(f"eulereye upload failed ({done.returncode}):\n{done.stderr[-3000:]}")
+    return next(e for e in map(_json_or_none, reversed(done.stderr.splitlines()))
+                if e and e.get("event") == "uploaded")
+
+
+def status(cloud: LocalCloud) -> dict:
+    """``eulereye status --json``: per folder inputs/done/failed, and the queues."""
+    done = cloud.eulereye("status", "--bucket", cloud.bucket, "--queue-url",
+                          cloud.outputs["queue_url"], "--json")
+    if done.returncode:
+        raise RuntimeError(f"eulereye status failed ({done.returncode}):\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout)
+
+
+def _json_or_none(line: str):
+    try:
+        return json.loads(line)
+    except ValueError:
+        return None
+
+
+def put_objects(cloud: LocalCloud, local_dir: Path, folder: str) -> dict:
+    """Plain PUTs of every file, as ``aws s3 cp`` or another tool would (no skip check)."""
+    s3 = client_of(cloud)
+    files = [p for p in local_dir.rglob("*") if p.is_file()]
+    for path in files:
+        s3.put_object(Bucket=cloud.bucket, Body=path.read_bytes(),
+                      Key=f"{cloud.input_prefix}{folder}/{path.relative_to(local_dir).as_posix()}")
+    return {"uploaded": len(files)}
+
+
+def client_of(cloud: LocalCloud):
+    """An S3 client as a user has it: through the fault proxy."""
+    import boto3
+
+    env = cloud.client_env()
+    return boto3.client("s3", endpoint_url=env["AWS_ENDPOINT_URL"], region_name=env["AWS_REGION"],
+                        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
+                        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"])
 
 
 def run_scenario(cloud: LocalCloud, figure: str, local_dir: Path, timeout_s: float,
-                 faults: FaultPlan = FaultPlan(), kills: KillPlan = KillPlan()) -> Run:
-    """Uploads ``local_dir`` with ``eulereye upload`` and waits until every page has complete
-    outputs or an errors/ record and the queue is empty (or the time is up)."""
+                 faults: FaultPlan = FaultPlan(), kills: KillPlan = KillPlan(),
+                 send=upload) -> Run:
+    """Sends ``local_dir`` to ``input/<its name>/`` (by default with ``eulereye upload``) and
+    waits until every page has complete outputs or an errors/ record and the queue is empty
+    (or the time is up)."""
     cloud.proxy.reset_counts()
     cloud.inject(faults, kills)
     workers_before = {id(w) for w in cloud.runner.all_workers()}
     written_before = cloud.runner.page_events("written")
     skipped_before = cloud.runner.page_events("skipped")
     start = time.perf_counter()
-    upload = cloud.eulereye("upload", str(local_dir), "--bucket", cloud.bucket)
-    if upload.returncode:
-        raise RuntimeError(f"eulereye upload failed ({upload.returncode}):\n{upload.stderr[-3000:]}")
-    keys = sorted(cloud.input_prefix + p.relative_to(local_dir.parent).as_posix()
+    uploaded = send(cloud, local_dir, local_dir.name)
+    keys = sorted(f"{cloud.input_prefix}{local_dir.name}/{p.relative_to(local_dir).as_posix()}"
                   for p in local_dir.rglob("*") if p.is_file())
     s3 = cloud.aws("s3")
     deadline = start + timeout_s
@@ -84,7 +133,7 @@ def run_scenario(cloud: LocalCloud, figure: str, local_dir: Path, timeout_s: flo
               throttled=cloud.proxy.injected[("ecs", "RunTask")],
               s3_slowdowns=cloud.proxy.injected[("s3", "PUT object")],
               workers=len(workers), killed=sum(w.killed for w in workers), wall_s=wall_s)
-    return Run(row, book, keys, written, skipped)
+    return Run(row, book, keys, written, skipped, uploaded, status(cloud))
 
 
 def _png_chunk(kind: bytes, data: bytes) -> bytes:

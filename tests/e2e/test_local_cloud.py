@@ -11,7 +11,7 @@ import pytest
 
 from e2e.faultproxy import FaultPlan
 from e2e.runner import KillPlan
-from e2e.scenarios import bad_inputs, run_scenario, synthetic_page, tiny_page
+from e2e.scenarios import bad_inputs, put_objects, run_scenario, synthetic_page, tiny_page
 
 pytestmark = pytest.mark.xdist_group("e2e")
 
@@ -48,11 +48,12 @@ def assert_dead_letter_queue_empty(cloud) -> None:
     assert cloud.backlog(cloud.outputs["dead_letter_queue_url"]) == 0
 
 
-def status_counts(cloud) -> dict[str, int]:
-    """The numbers `eulereye status` reports, by label."""
-    done = cloud.eulereye("status", "--bucket", cloud.bucket)
-    assert done.returncode in (0, 1), done.stderr
-    return {label.lower(): int(n) for n, label in re.findall(r"(\d+)\s+([A-Za-z]+)", done.stdout)}
+def assert_status_agrees(run, folder: str) -> None:
+    """`eulereye status` tells the operator what the bucket says."""
+    counts = run.status["folders"][folder]
+    assert counts.get("inputs", 0) == run.row.pages
+    assert (counts.get("done", 0), counts.get("failed", 0)) == (run.row.done, run.row.failed)
+    assert run.status["queues"]["dead_letter"] == 0
 
 
 def test_a_generated_pages(local_cloud, record, tmp_path):
@@ -62,6 +63,7 @@ def test_a_generated_pages(local_cloud, record, tmp_path):
     record(run.row)
     assert_nothing_lost(run)
     assert run.ledger.done == set(texts)
+    assert_status_agrees(run, "a")
     recall = {name: round(word_recall(text, read_text(local_cloud, name)), 3)
               for name, text in texts.items()}
     assert min(recall.values()) >= MIN_WORD_RECALL, recall
@@ -78,6 +80,7 @@ def test_b_burst_with_faults(local_cloud, record, tmp_path):
     assert not run.ledger.failed, sorted(run.ledger.failed)[:20]
     assert sum(run.written.values()) == 1000  # one manifest per input, each written once
     assert_dead_letter_queue_empty(local_cloud)
+    assert_status_agrees(run, "b")
     # The faults did happen: a run without them proves nothing.
     assert run.row.throttled > 0 and run.row.s3_slowdowns > 0
     assert run.row.killed >= BURST_KILLS.minimum
@@ -92,6 +95,7 @@ def test_c_bad_inputs(local_cloud, record, tmp_path):
     assert_nothing_lost(run)
     assert run.ledger.failed == {f"c/{name.removesuffix('.png')}" for name in bad}
     assert run.ledger.done == {f"c/good{i:02d}" for i in range(10)}
+    assert_status_agrees(run, "c")
     assert_dead_letter_queue_empty(local_cloud)
     for name in run.ledger.failed:
         key = f"{local_cloud.output_prefix}errors/{name}.json"
@@ -106,14 +110,20 @@ def test_d_reupload(local_cloud, record, tmp_path):
     assert first.ledger.done == {"d/page"} and first.written["d/page"] == 1
     before = manifest(local_cloud, "d/page")
 
-    again = run_scenario(local_cloud, "d: unchanged re-upload", tmp_path / "d", timeout_s=120)
+    again = run_scenario(local_cloud, "d: unchanged, eulereye upload", tmp_path / "d", timeout_s=120)
     record(again.row)
-    assert again.written["d/page"] == 0 and again.skipped["d/page"] == 1
+    assert again.uploaded.get("skipped") == 1 and again.written["d/page"] == 0
+
+    # Another tool (aws s3 cp) sends the same bytes again: the worker skips the page.
+    resent = run_scenario(local_cloud, "d: unchanged, plain PUT", tmp_path / "d", timeout_s=120,
+                          send=put_objects)
+    record(resent.row)
+    assert resent.skipped["d/page"] == 1 and resent.written["d/page"] == 0
     assert manifest(local_cloud, "d/page") == before
 
     tiny_page(2, page)
-    changed = run_scenario(local_cloud, "d: changed re-upload", tmp_path / "d", timeout_s=120)
+    changed = run_scenario(local_cloud, "d: changed, eulereye upload", tmp_path / "d", timeout_s=120)
     record(changed.row)
-    assert changed.written["d/page"] == 1
+    assert changed.uploaded.get("uploaded") == 1 and changed.written["d/page"] == 1
     assert manifest(local_cloud, "d/page")["input"]["etag"] != before["input"]["etag"]
     assert_dead_letter_queue_empty(local_cloud)
