@@ -32,7 +32,7 @@ def up() -> int:
     try:
         with LocalCloud(STATE) as cloud:
             env = {**{k: v for k, v in cloud.client_env().items() if k.startswith("AWS_")},
-                   "EULEREYE_BUCKET": cloud.bucket}
+                   "EULEREYE_BUCKET": cloud.bucket, "EULEREYE_QUEUE_URL": cloud.outputs["queue_url"]}
             ENV_FILE.write_text("".join(f"export {k}={v}\n" for k, v in sorted(env.items())))
             print(f"local platform up: bucket {cloud.bucket}, AWS endpoint {cloud.proxy.url}; "
                   f"`source {ENV_FILE.relative_to(Path.cwd())}`", flush=True)
