@@ -32,6 +32,8 @@ class Settings:
     log_format: str = "auto"  # auto | json | console
     idle_seconds: int = 120  # the worker exits after this long without work
     visibility_timeout: int = 300  # seconds a received message stays hidden; extended while busy
+    stop_grace_seconds: int = 100  # after SIGTERM, pages in progress get this long to finish
+    textract_mode: str = "page"  # page: one Textract call per page | section: one per section
 
     @classmethod
     def from_env(cls) -> Settings:

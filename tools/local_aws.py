@@ -63,12 +63,13 @@ class MotoServer:
 
     def __enter__(self) -> MotoServer:
         log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
-        self.process = subprocess.Popen(
-            [str(MOTO_SERVER), "-H", "127.0.0.1", "-p", str(self.port)],
-            stdout=log, stderr=subprocess.STDOUT,
-        )
+        self.process = subprocess.Popen(self.command(), stdout=log, stderr=subprocess.STDOUT)
         self._wait_until_ready()
         return self
+
+    def command(self) -> list[str]:
+        """The server process (e2e/ runs a launcher that fills one of moto's gaps)."""
+        return [str(MOTO_SERVER), "-H", "127.0.0.1", "-p", str(self.port)]
 
     def _wait_until_ready(self, timeout_s: float = 30) -> None:
         deadline = time.monotonic() + timeout_s

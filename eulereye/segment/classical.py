@@ -7,7 +7,9 @@ Steps, all on a copy downscaled to about ``WORK_WIDTH`` pixels wide (boxes are m
    a multiple of it, so the method does not depend on the scan resolution;
 3. rules: long thin straight ink runs (column rules, horizontal rules, frames);
 4. gutters: background strips at least a letter wide and many lines tall (pieces of a faded
-   column rule inside them count as background);
+   column rule inside them count as background) with text close beside them over some lines
+   (a word gap in a first or last line has tall paper above or below it, but text beside it
+   on one line only);
 5. line fragments: ink smeared along lines, cut at rules and gutters, so no fragment crosses
    a column boundary;
 6. blocks: fragments stacked line over line with the same text size and horizontal extent are
@@ -39,7 +41,9 @@ MIN_TEXT_SIZE = 4.0  # working pixels; smaller estimated letters are clamped up 
 RULE_LENGTH = 8.0  # a rule is a straight ink run at least this long ...
 RULE_THICKNESS = 0.6  # ... and at most this thick
 GUTTER_WIDTH = 1.0  # a gutter is background at least this wide ...
-GUTTER_HEIGHT = 8.0  # ... and this tall
+GUTTER_HEIGHT = 8.0  # ... and this tall ...
+GUTTER_FLANKED = 3.0  # ... with text close beside it (one side) over this much of its height ...
+GUTTER_EDGE = 0.5  # ... "close": this near
 REMNANT_LENGTH = 2.0  # thin vertical ink runs this long may be pieces of a faded column rule
 WORD_GAP = 2.5  # ink closer than this along a line belongs to one fragment
 FEW_LETTERS = 5  # fragments with fewer letters have no reliable text size of their own
@@ -116,15 +120,18 @@ def analyse(ink: np.ndarray) -> Layout:
     text_ink = _drop_specks(cv2.subtract(ink, rules_mask), size)
     if not text_ink.any():
         return Layout([], rules, size)
-    gutters = _gutters(text_ink, size)
-    text_ink = cv2.subtract(text_ink, gutters)  # what is left there: pieces of a faded rule
-    cuts = cv2.bitwise_or(gutters, rules_mask)
+    strips = _paper_strips(text_ink, size)
+    text_ink = cv2.subtract(text_ink, strips)  # what is left there: pieces of a faded rule
+    # Lines are cut only at gutters; stacked lines keep apart at any paper strip (a short
+    # line beside another on one row: a signature beside a place name).
+    cuts = cv2.bitwise_or(_flanked_strips(strips, text_ink, size), rules_mask)
+    strips = cv2.bitwise_or(strips, rules_mask)
     fragments = _fragments(text_ink, cuts, size)
     content = [f for f in fragments if f.picture or (f.letters > 0 and not f.frame)]
-    blocks = _blocks(content, text_ink, cuts > 0, rules_mask > 0, size)
+    blocks = _blocks(content, text_ink, Cuts(cuts > 0, strips > 0, rules_mask > 0), size)
     blocks = [b for b in blocks if _is_picture(b) or sum(f.letters for f in b) >= MIN_LETTERS]
     kinds = _kinds(blocks, size, ink.shape)
-    boxes = _split_wide_blocks([_union(b) for b in blocks], kinds, cuts, text_ink, rules_mask, size)
+    boxes = _split_wide_blocks([_union(b) for b in blocks], kinds, strips, text_ink, rules_mask, size)
     regions = [Region(_padded(box, size, ink.shape), kind) for box, kind in boxes]
     return Layout(regions, rules, size)
 
@@ -211,8 +218,9 @@ def _drop_specks(ink: np.ndarray, size: float) -> np.ndarray:
     return np.where(small[labels], 0, ink).astype(np.uint8)
 
 
-def _gutters(text_ink: np.ndarray, size: float) -> np.ndarray:
-    """Background strips wide and tall enough to separate columns (255 = gutter).
+def _paper_strips(text_ink: np.ndarray, size: float) -> np.ndarray:
+    """Background strips wide and tall enough to separate columns (255 = strip); gutters
+    are those of them with text beside them (``_flanked_strips``).
 
     A faded column rule survives only in pieces too short to count as a rule, yet those
     pieces stand in the middle of a narrow gutter and leave less than a gutter's width of
@@ -221,6 +229,28 @@ def _gutters(text_ink: np.ndarray, size: float) -> np.ndarray:
     strip, so real letters keep their lines apart only where a gutter really is."""
     background = cv2.bitwise_or(cv2.bitwise_not(text_ink), _thin_vertical_runs(text_ink, size))
     return cv2.morphologyEx(background, cv2.MORPH_OPEN, _kernel(GUTTER_WIDTH * size, GUTTER_HEIGHT * size))
+
+
+def _flanked_strips(strips: np.ndarray, text_ink: np.ndarray, size: float) -> np.ndarray:
+    """The vertical runs of ``strips`` with text close beside them, on one side at least,
+    over at least ``GUTTER_FLANKED`` letters of their height.
+
+    Paper above or below a single line (a first or last line, a letter-spaced headline)
+    makes a wide word gap in it part of a gutter-tall strip, yet text stands beside that
+    strip on one line only; beside a gutter, a column's text stands line after line. A run
+    is judged as a whole, so a gutter also stays where only one column goes on."""
+    reach = max(1, round(GUTTER_EDGE * size))
+    row = np.ones((1, reach), np.uint8)
+    inside = strips.T > 0  # column by column, each run of strip pixels on its own
+    starts = inside & ~np.pad(inside, ((0, 0), (1, 0)))[:, :-1]
+    runs = np.where(inside, np.cumsum(starts.ravel()).reshape(inside.shape), 0)
+    beside = np.zeros(runs.max() + 1)
+    for anchor in (reach - 1, 0):  # ink within reach to the left, then to the right
+        near = cv2.dilate(text_ink, row, anchor=(anchor, 0)).T > 0
+        beside = np.maximum(beside, np.bincount(runs.ravel(), weights=(inside & near).ravel(), minlength=beside.size))
+    # Only the runs along the text's edge see it that close; the gutter is the strip near them.
+    edges = np.where((inside & (beside[runs] >= GUTTER_FLANKED * size)).T, 255, 0).astype(np.uint8)
+    return cv2.bitwise_and(strips, cv2.dilate(edges, _kernel(2 * WORD_GAP * size, 1)))
 
 
 def _thin_vertical_runs(ink: np.ndarray, size: float) -> np.ndarray:
@@ -290,9 +320,16 @@ def _is_text(letter_h: np.ndarray, letter_w: np.ndarray, width: int, height: int
     return large_row or float((letter_h[small] * letter_w[small]).sum()) >= 0.15 * width * height
 
 
-def _blocks(
-    fragments: list[Fragment], text_ink: np.ndarray, cuts: np.ndarray, rules: np.ndarray, size: float
-) -> list[list[Fragment]]:
+@dataclass
+class Cuts:
+    """Where lines and blocks must not join (boolean masks, working pixels)."""
+
+    gutters: np.ndarray  # gutters and rules: no line runs across
+    strips: np.ndarray  # any paper strip and rules: stacked lines keep apart there
+    rules: np.ndarray
+
+
+def _blocks(fragments: list[Fragment], text_ink: np.ndarray, cuts: Cuts, size: float) -> list[list[Fragment]]:
     """Join fragments into blocks (union-find): lines stacked in one column, and the words of
     large type standing in one row (smearing at body-text scale leaves those apart)."""
     if not fragments:
@@ -323,7 +360,8 @@ def _blocks(
         stacked = _stacked(boxes[i], boxes[lo:i], sizes[i], sizes[lo:i])
         stacked &= similar & ~pictures[lo:i] & ~pictures[i]
         for j in lo + np.flatnonzero(stacked):
-            if not _crosses_cut(boxes[j], boxes[i], cuts, ink_columns, sizes[i]):
+            # Lines of one headline join: word spaces in large type look like gutters.
+            if (large[i] and large[j]) or not _crosses_cut(boxes[j], boxes[i], cuts, ink_columns, sizes[i]):
                 parent[root(i)] = root(j)
         shapes = pictures[lo:i] | pictures[i]
         # Letters of very large type are single shapes: join them only when close. A word
@@ -332,7 +370,7 @@ def _blocks(
         in_row = _same_row(boxes[i], boxes[lo:i], reach_along)
         in_row &= (ratio <= ROW_SIZE_RATIO) & (np.minimum(sizes[i], sizes[lo:i]) >= HEADLINE_SIZE * size)
         for j in lo + np.flatnonzero(in_row):
-            if not _cut_between(boxes[j], boxes[i], rules):
+            if not _cut_between(boxes[j], boxes[i], cuts.rules):
                 parent[root(i)] = root(j)
     groups: dict[int, list[Fragment]] = {}
     for i, fragment in enumerate(fragments):
@@ -359,7 +397,7 @@ def _same_row(box: np.ndarray, others: np.ndarray, sizes: np.ndarray) -> np.ndar
 
 
 def _crosses_cut(
-    a: np.ndarray, b: np.ndarray, cuts: np.ndarray, ink_columns: np.ndarray, size: float
+    a: np.ndarray, b: np.ndarray, cuts: Cuts, ink_columns: np.ndarray, size: float
 ) -> bool:
     """Whether the wider of two stacked fragments reaches across a gutter or rule: a cut runs
     beside the narrower one, within the wider one's extent, with ink beyond it (the next
@@ -370,20 +408,20 @@ def _crosses_cut(
     y0, y1 = int(narrow[1]), int(narrow[3])
     if x1 <= x0 or y1 <= y0:
         return False
-    cut_columns = x0 + np.flatnonzero(cuts[y0:y1, x0:x1].all(axis=0))
-    if cut_columns.size == 0:
-        return False
-    inked = np.flatnonzero(ink_columns[y1 - 1, x0:x1] - (ink_columns[y0 - 1, x0:x1] if y0 else 0)) + x0
-    if inked.size == 0:
-        return False
     left, right = narrow[0], narrow[2]
-    if np.any((cut_columns > left + size) & (cut_columns < right - size)):
+    gutters = x0 + np.flatnonzero(cuts.gutters[y0:y1, x0:x1].all(axis=0))
+    if np.any((gutters > left + size) & (gutters < right - size)):
         return True  # the narrower one itself reaches over a gutter: a line across columns
+    cut_columns = x0 + np.flatnonzero(cuts.strips[y0:y1, x0:x1].all(axis=0))
+    inked = np.flatnonzero(ink_columns[y1 - 1, x0:x1] - (ink_columns[y0 - 1, x0:x1] if y0 else 0)) + x0
+    if cut_columns.size == 0 or inked.size == 0:
+        return False
     beyond_right = cut_columns[(cut_columns >= right)]
     beyond_left = cut_columns[(cut_columns < left)]
+    # Text beyond is at least a letter wide; a speck of dirt there is no next column.
     return bool(
-        (beyond_right.size and inked.max() > beyond_right.min())
-        or (beyond_left.size and inked.min() < beyond_left.max())
+        (beyond_right.size and np.count_nonzero(inked > beyond_right.min()) >= size)
+        or (beyond_left.size and np.count_nonzero(inked < beyond_left.max()) >= size)
     )
 
 

@@ -6,7 +6,9 @@ the masks of a learned one) and returns them as a reader would take them:
 1. mastheads first (top to bottom);
 2. then the page band by band: a horizontal rule that runs across (most of) a group of regions,
    with no region crossing it, ends a band (e.g. the rule under the date line, or above the
-   adverts);
+   adverts); a rule with a column going on beside it (regions beyond its ends, above and
+   below it) ends an article in its own columns only, so the column beside stays in the band;
+   a headline alone on top of a group and spanning half of it heads the whole group;
 3. within a band, columns left to right: a vertical line that no region crosses splits the
    band into columns (a recursive XY-cut that prefers vertical cuts), so an article's
    columns are read one after the other;
@@ -29,6 +31,7 @@ from eulereye.model import BBox, Region
 BAND_RULE_SPAN = 0.6  # a horizontal rule ends a band when it spans this share of the group
 CUT_SLACK = 0.01  # boxes may overlap a cut by this share of the page (slightly crooked scans)
 MAX_SLACK_SHARE = 0.25  # ... but never by more than this share of their own size
+HEADLINE_SPAN = 0.5  # a headline alone on top of a group this wide heads all of it
 
 
 def order_regions(
@@ -65,7 +68,8 @@ def _xy_cut(
     if len(regions) <= 1:
         return list(regions)
     for groups in (
-        _split_at_band_rules(regions, horizontal_rules, slack[1]),
+        _split_at_band_rules(regions, horizontal_rules, slack),
+        _leading_headline(regions, slack[1]),
         _split_at_gaps(regions, axis=0, slack=slack[0]),
         _rows_between_spanning_regions(regions, slack),
     ):
@@ -97,6 +101,19 @@ def _split_at_gaps(regions: list[Region], axis: int, slack: float) -> list[list[
     return groups
 
 
+def _leading_headline(regions: list[Region], slack: float) -> list[list[Region]]:
+    """The group's first row apart when it is one headline spanning much of the group: it
+    heads all the columns below, also those beyond its ends (a centred banner headline)."""
+    rows = _split_at_gaps(regions, axis=1, slack=slack)
+    top = rows[0]
+    x0 = min(r.bbox[0] for r in regions)
+    x1 = max(r.bbox[2] for r in regions)
+    if len(rows) > 1 and len(top) == 1 and top[0].kind == "headline" \
+            and top[0].bbox[2] - top[0].bbox[0] >= HEADLINE_SPAN * (x1 - x0):
+        return [top, [r for row in rows[1:] for r in row]]
+    return [regions]
+
+
 def _rows_between_spanning_regions(regions: list[Region], slack: tuple[float, float]) -> list[list[Region]]:
     """Rows split by horizontal gaps, where consecutive rows that together still stand in
     columns are kept as one group.
@@ -115,20 +132,21 @@ def _rows_between_spanning_regions(regions: list[Region], slack: tuple[float, fl
 
 
 def _split_at_band_rules(
-    regions: list[Region], horizontal_rules: list[BBox], slack: float
+    regions: list[Region], horizontal_rules: list[BBox], slack: tuple[float, float]
 ) -> list[list[Region]]:
     """Bands of regions between horizontal rules that span the group and cross no region."""
     x0 = min(r.bbox[0] for r in regions)
     x1 = max(r.bbox[2] for r in regions)
     y_lo = min(r.bbox[1] for r in regions)
     y_hi = max(r.bbox[3] for r in regions)
-    cores = [_core_interval(r.bbox, 1, slack) for r in regions]
+    cores = [_core_interval(r.bbox, 1, slack[1]) for r in regions]
     cuts = sorted(
         (rule[1] + rule[3]) / 2
         for rule in horizontal_rules
         if min(rule[2], x1) - max(rule[0], x0) >= BAND_RULE_SPAN * (x1 - x0)
         and y_lo < (rule[1] + rule[3]) / 2 < y_hi
         and not any(lo < (rule[1] + rule[3]) / 2 < hi for lo, hi in cores)
+        and not _column_goes_on_beside(rule, regions, slack[0])
     )
     if not cuts:
         return [regions]
@@ -136,3 +154,15 @@ def _split_at_band_rules(
     for region, (lo, hi) in zip(regions, cores):
         bands[sum(cut <= (lo + hi) / 2 for cut in cuts)].append(region)
     return [band for band in bands if band]
+
+
+def _column_goes_on_beside(rule: BBox, regions: list[Region], slack: float) -> bool:
+    """Whether regions beside ``rule`` (left or right of its ends) stand both above and below
+    it: then the rule ends an article in its own columns only, and a column running on beside
+    it belongs to the same band (the vertical cut between them comes first)."""
+    y = (rule[1] + rule[3]) / 2
+    for beside in (lambda box: box[2] - slack <= rule[0], lambda box: box[0] + slack >= rule[2]):
+        boxes = [r.bbox for r in regions if beside(r.bbox)]
+        if any(box[3] <= y for box in boxes) and any(box[1] >= y for box in boxes):
+            return True
+    return False

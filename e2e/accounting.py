@@ -1,0 +1,105 @@
+"""What became of every uploaded page, read from the bucket, and the results table."""
+
+from __future__ import annotations
+
+import os
+import platform
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from eulereye.outputs.naming import output_path, page_name
+
+# Every file a successfully processed page has (DESIGN.md output contract), manifest last.
+PAGE_FILES = (("ocr_plain_text", None), ("ocr_coords", None), ("ocr_coords", ".json"),
+              ("sections", None), ("alto", None), ("manifest", None))
+
+
+@dataclass
+class Ledger:
+    """Per page name: complete outputs, an errors/ record, or neither (lost)."""
+
+    names: list[str]
+    done: set[str]
+    failed: set[str]
+
+    @property
+    def lost(self) -> set[str]:
+        return set(self.names) - self.done - self.failed
+
+    def settled(self) -> bool:
+        return not self.lost
+
+
+def output_keys(s3, bucket: str, prefix: str) -> set[str]:
+    keys = set()
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+        keys.update(obj["Key"] for obj in page.get("Contents", []))
+    return keys
+
+
+def ledger(s3, bucket: str, input_keys: list[str], input_prefix: str, output_prefix: str) -> Ledger:
+    names = [page_name(key[len(input_prefix):]) for key in input_keys]
+    keys = output_keys(s3, bucket, output_prefix)
+    done = {n for n in names
+            if all(output_prefix + output_path(kind, n, suffix) in keys for kind, suffix in PAGE_FILES)}
+    failed = {n for n in names if output_prefix + output_path("errors", n) in keys}
+    return Ledger(names, done, failed)
+
+
+def duplicates(written: Counter, names: list[str]) -> int:
+    """Extra completions: pages whose manifest was written more than once."""
+    return sum(written[name] - 1 for name in set(names) if written[name] > 1)
+
+
+@dataclass
+class Row:
+    figure: str
+    pages: int
+    done: int
+    failed: int
+    lost: int
+    duplicates: int
+    run_task_calls: int
+    throttled: int  # RunTask calls answered ThrottlingException
+    s3_slowdowns: int  # S3 PUTs answered 503 SlowDown
+    workers: int  # worker processes (Fargate tasks) that ran
+    killed: int  # of them, killed with SIGKILL mid-page
+    wall_s: float
+
+    @property
+    def pages_per_min(self) -> float:
+        return self.pages / self.wall_s * 60 if self.wall_s else 0.0
+
+
+HEADER = ("figure", "pages", "done", "failed", "lost", "duplicates", "RunTask calls",
+          "faults: throttled / killed / S3 503", "workers", "wall time", "pages/min")
+
+
+def table(rows: list[Row]) -> str:
+    lines = ["| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
+    for r in rows:
+        cells = (r.figure, r.pages, r.done, r.failed, r.lost, r.duplicates, r.run_task_calls,
+                 f"{r.throttled} / {r.killed} / {r.s3_slowdowns}", r.workers,
+                 f"{r.wall_s:.1f} s", f"{r.pages_per_min:.0f}")
+        lines.append("| " + " | ".join(str(c) for c in cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
+                   if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    return f"{cpu}, {len(os.sched_getaffinity(0))} cores, Python {platform.python_version()}"
+
+
+def write_results(rows: list[Row], path: Path, notes: str) -> str:
+    text = (f"# Local end-to-end results\n\n"
+            f"`make e2e` on {machine()}, {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC.\n\n"
+            f"{table(rows)}\n{notes}")
+    path.write_text(text)
+    return text

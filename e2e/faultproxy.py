@@ -1,0 +1,181 @@
+"""A fault-injecting HTTP proxy in front of the moto server: the AWS that clients see.
+
+Every AWS client of the local platform (scaler, workers, ``eulereye upload``/``status``) has
+``AWS_ENDPOINT_URL`` pointing here. Requests are forwarded to moto unchanged, except a seeded
+random fraction that is answered the way AWS answers when it is overloaded, before moto sees
+them (so a refused request has no effect, exactly as with AWS):
+
+- ECS ``RunTask``: HTTP 400 ``ThrottlingException``;
+- S3 object ``PUT`` (uploads and outputs): HTTP 503 ``SlowDown``.
+
+No product code knows about this proxy. It also counts requests per service and operation,
+which is how the runner reports RunTask calls.
+"""
+
+from __future__ import annotations
+
+import http.client
+import random
+import re
+import threading
+from collections import Counter
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
+
+# Headers that describe one hop, not the message: never forwarded.
+HOP_HEADERS = frozenset({"connection", "keep-alive", "transfer-encoding", "proxy-connection",
+                         "te", "upgrade", "trailer"})
+CREDENTIAL_SCOPE = re.compile(r"Credential=[^/]+/\d{8}/[^/]+/([^/]+)/aws4_request")
+UPSTREAM_TIMEOUT_S = 90  # above SQS's 20 s long poll
+
+
+@dataclass(frozen=True)
+class FaultPlan:
+    run_task_throttle: float = 0.0  # fraction of RunTask calls answered ThrottlingException
+    # and at least the first N: a burst meets a throttled API at once, and a run with few
+    # RunTask calls (they scale with tasks, not pages) still sees the retries work
+    run_task_throttle_first: int = 0
+    s3_put_slowdown: float = 0.0  # fraction of S3 object PUTs answered 503 SlowDown
+    seed: int = 0
+
+
+THROTTLING = (400, "application/x-amz-json-1.1",
+              b'{"__type":"ThrottlingException","message":"Rate exceeded (injected)"}')
+SLOW_DOWN = (503, "application/xml",
+             b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>SlowDown</Code>"
+             b"<Message>Please reduce your request rate. (injected)</Message></Error>")
+
+
+def operation(method: str, path: str, headers) -> tuple[str, str]:
+    """(service, operation) of a signed AWS request: the service from the SigV4 credential
+    scope, the operation from X-Amz-Target (JSON protocols), else the HTTP method and whether
+    the (path-style) S3 path names an object or a bucket: ``("s3", "PUT object")``."""
+    scope = CREDENTIAL_SCOPE.search(headers.get("Authorization", ""))
+    service = scope.group(1) if scope else "unsigned"
+    target = headers.get("X-Amz-Target", "")
+    if target:
+        return service, target.rsplit(".", 1)[-1]
+    has_key = "/" in urlsplit(path).path.lstrip("/").rstrip("/")
+    return service, f"{method} {'object' if has_key else 'bucket'}"
+
+
+class FaultProxy:
+    """Forwards to ``upstream`` (``http://127.0.0.1:PORT``); serves on a free port of 127.0.0.1."""
+
+    def __init__(self, upstream: str, plan: FaultPlan = FaultPlan()):
+        self.upstream = urlsplit(upstream).netloc
+        self.plan = plan
+        self.requests: Counter[tuple[str, str]] = Counter()
+        self.injected: Counter[tuple[str, str]] = Counter()
+        self._random = random.Random(plan.seed)
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, name="fault-proxy",
+                                        daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def start(self) -> FaultProxy:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def set_plan(self, plan: FaultPlan) -> None:
+        with self._lock:
+            self.plan = plan
+            self._random = random.Random(plan.seed)
+
+    def reset_counts(self) -> None:
+        with self._lock:
+            self.requests.clear()
+            self.injected.clear()
+
+    def fault_for(self, op: tuple[str, str]) -> tuple[int, str, bytes] | None:
+        """Counts the request and decides whether AWS "refuses" it."""
+        with self._lock:
+            self.requests[op] += 1
+            fraction, answer = {("ecs", "RunTask"): (self.plan.run_task_throttle, THROTTLING),
+                                ("s3", "PUT object"): (self.plan.s3_put_slowdown, SLOW_DOWN)
+                                }.get(op, (0.0, None))
+            first = op == ("ecs", "RunTask") and self.requests[op] <= self.plan.run_task_throttle_first
+            if answer is None or (not first and self._random.random() >= fraction):
+                return None
+            self.injected[op] += 1
+            return answer
+
+
+def _read_body(handler: BaseHTTPRequestHandler) -> bytes:
+    if handler.headers.get("Transfer-Encoding", "").lower() == "chunked":
+        chunks = []
+        while size := int(handler.rfile.readline().split(b";")[0].strip() or b"0", 16):
+            chunks.append(handler.rfile.read(size))
+            handler.rfile.readline()
+        while handler.rfile.readline() not in (b"\r\n", b"\n", b""):
+            pass  # trailers
+        return b"".join(chunks)
+    return handler.rfile.read(int(handler.headers.get("Content-Length") or 0))
+
+
+def _handler_for(proxy: FaultProxy) -> type[BaseHTTPRequestHandler]:
+    local = threading.local()  # one upstream connection per proxy thread
+
+    def upstream() -> http.client.HTTPConnection:
+        if getattr(local, "conn", None) is None:
+            local.conn = http.client.HTTPConnection(proxy.upstream, timeout=UPSTREAM_TIMEOUT_S)
+        return local.conn
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args) -> None:  # the proxy is quiet; moto has its own log
+            pass
+
+        def _answer(self, status: int, headers: list[tuple[str, str]], body: bytes) -> None:
+            try:
+                self.send_response_only(status)
+                for name, value in headers:
+                    self.send_header(name, value)
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                self.close_connection = True  # the client is gone (a killed worker)
+
+        def _forward(self) -> None:
+            body = _read_body(self)
+            fault = proxy.fault_for(operation(self.command, self.path, self.headers))
+            if fault:
+                status, content_type, payload = fault
+                self._answer(status, [("Content-Type", content_type),
+                                      ("Content-Length", str(len(payload)))], payload)
+                return
+            headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_HEADERS}
+            headers["Content-Length"] = str(len(body))
+            for attempt in (1, 2):  # a kept-alive upstream connection may have been closed
+                try:
+                    conn = upstream()
+                    conn.request(self.command, self.path, body=body, headers=headers)
+                    response = conn.getresponse()
+                    payload = response.read()
+                    break
+                except (http.client.HTTPException, ConnectionError):
+                    local.conn.close()
+                    local.conn = None
+                    if attempt == 2:
+                        raise
+            reply = [(k, v) for k, v in response.getheaders() if k.lower() not in HOP_HEADERS]
+            if self.command != "HEAD":
+                reply = [(k, v) for k, v in reply if k.lower() != "content-length"]
+                reply.append(("Content-Length", str(len(payload))))
+            self._answer(response.status, reply, payload)
+
+        do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = do_PATCH = _forward
+
+    return Handler

@@ -1,0 +1,30 @@
+"""``eulereye retry --bucket B``: redrive the DLQ and re-queue failed pages whose input changed."""
+
+from __future__ import annotations
+
+
+def register(subparsers) -> None:
+    from eulereye.config import Settings
+
+    settings = Settings.from_env()
+    parser = subparsers.add_parser("retry", help="redrive the dead-letter queue; re-queue fixed failed pages")
+    parser.add_argument("--bucket", default=settings.bucket or None, required=not settings.bucket)
+    parser.add_argument("--queue-url", default=settings.queue_url or None, required=not settings.queue_url)
+    parser.add_argument("--all-errors", action="store_true",
+                        help="re-queue every failed page, not only those whose input was replaced")
+    parser.set_defaults(func=run)
+
+
+def run(args) -> int:
+    import boto3
+
+    from eulereye.config import Settings
+    from eulereye.logs import get_logger
+    from eulereye.ops import redrive, requeue_errors
+
+    s3, sqs = boto3.client("s3"), boto3.client("sqs")
+    moved = redrive(sqs, args.queue_url)
+    queued = requeue_errors(s3, sqs, args.bucket, args.queue_url, Settings.from_env().output_prefix,
+                            every=args.all_errors)
+    get_logger().info("retry", redriven=moved, requeued_errors=queued)
+    return 0

@@ -1,0 +1,37 @@
+"""``eulereye upload DIR --bucket B``: put page images under input/, resumably."""
+
+from __future__ import annotations
+
+
+def register(subparsers) -> None:
+    from eulereye.config import Settings
+
+    settings = Settings.from_env()
+    parser = subparsers.add_parser("upload", help="upload a folder of page images to the bucket's input/",
+                                   description="Parallel multipart upload under input/; files already "
+                                               "there with the same size and SHA-256 are skipped, so "
+                                               "re-running resumes an interrupted upload.")
+    parser.add_argument("folder", metavar="DIR")
+    parser.add_argument("--bucket", default=settings.bucket or None, required=not settings.bucket)
+    parser.add_argument("--prefix", default=settings.input_prefix)
+    parser.add_argument("--threads", type=int, default=8, help="files uploaded at once")
+    parser.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from pathlib import Path
+
+    import boto3
+    from tqdm import tqdm
+
+    from eulereye.cli import UsageError
+    from eulereye.logs import get_logger
+    from eulereye.ops import upload
+
+    if not Path(args.folder).is_dir():
+        raise UsageError(f"not a folder: {args.folder}")
+    total = sum(p.stat().st_size for p in Path(args.folder).rglob("*") if p.is_file())
+    with tqdm(total=total, unit="B", unit_scale=True, desc="upload") as bar:
+        counts = upload(boto3.client("s3"), args.folder, args.bucket, args.prefix, args.threads, bar.update)
+    get_logger().info("uploaded", bucket=args.bucket, **counts)
+    return 0

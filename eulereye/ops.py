@@ -1,0 +1,145 @@
+"""Operator tasks against a deployed bucket and queue: upload, status, retry.
+
+Used by the ``upload``, ``status`` and ``retry`` verbs; plain functions over boto3 clients.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from eulereye.commands.process import find_inputs
+from eulereye.outputs.naming import page_name
+
+SHA256_METADATA = "sha256"  # x-amz-meta-sha256: what `upload` compares to skip a file
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def already_there(s3, bucket: str, key: str, size: int, checksum: str) -> bool:
+    from botocore.exceptions import ClientError
+
+    try:
+        head = s3.head_object(Bucket=bucket, Key=key)
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+            return False
+        raise
+    return head["ContentLength"] == size and head.get("Metadata", {}).get(SHA256_METADATA) == checksum
+
+
+def upload(s3, folder: str, bucket: str, prefix: str = "input/", threads: int = 8, progress=None) -> Counter:
+    """Upload every page image under ``folder`` to ``prefix`` (multipart for large files,
+    ``threads`` files at once). A file already there with the same size and SHA-256 is skipped,
+    so an interrupted upload resumes where it stopped."""
+    from boto3.s3.transfer import TransferConfig
+
+    transfer = TransferConfig(multipart_threshold=16 << 20, multipart_chunksize=16 << 20, max_concurrency=4)
+    counts: Counter = Counter()
+
+    def one(item: tuple[Path, str]) -> None:
+        path, rel = item
+        key, size, checksum = prefix + rel, path.stat().st_size, sha256_of(path)
+        if already_there(s3, bucket, key, size, checksum):
+            counts["skipped"] += 1
+        else:
+            s3.upload_file(str(path), bucket, key, Config=transfer,
+                           ExtraArgs={"Metadata": {SHA256_METADATA: checksum}})
+            counts["uploaded"] += 1
+        if progress:
+            progress(size)
+
+    with ThreadPoolExecutor(threads) as pool:
+        list(pool.map(one, find_inputs([folder])))
+    return counts
+
+
+def _keys(s3, bucket: str, prefix: str):
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+        for obj in page.get("Contents", []):
+            yield obj
+
+
+def _folder(name: str) -> str:
+    return name.split("/", 1)[0] if "/" in name else "."
+
+
+def dead_letter_queue_url(sqs, queue_url: str) -> str | None:
+    attrs = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["RedrivePolicy"])["Attributes"]
+    if "RedrivePolicy" not in attrs:
+        return None
+    arn = json.loads(attrs["RedrivePolicy"])["deadLetterTargetArn"]
+    account, name = arn.split(":")[4], arn.split(":")[5]
+    return sqs.get_queue_url(QueueName=name, QueueOwnerAWSAccountId=account)["QueueUrl"]
+
+
+def queue_counts(sqs, queue_url: str) -> dict:
+    attrs = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=[
+        "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])["Attributes"]
+    return {"queued": int(attrs["ApproximateNumberOfMessages"]),
+            "in_flight": int(attrs["ApproximateNumberOfMessagesNotVisible"])}
+
+
+def status(s3, sqs, bucket: str, queue_url: str | None, input_prefix="input/", output_prefix="output/") -> dict:
+    """Per top-level folder: inputs, done (manifests), failed (errors); and the queues."""
+    folders: dict[str, Counter] = {}
+    for kind, prefix in (("inputs", input_prefix), ("done", output_prefix + "manifest/"),
+                         ("failed", output_prefix + "errors/")):
+        for obj in _keys(s3, bucket, prefix):
+            name = page_name(obj["Key"][len(prefix):])
+            folders.setdefault(_folder(name), Counter())[kind] += 1
+    queues = {}
+    if queue_url:
+        queues = queue_counts(sqs, queue_url)
+        dlq = dead_letter_queue_url(sqs, queue_url)
+        queues["dead_letter"] = queue_counts(sqs, dlq)["queued"] if dlq else 0
+    return {"folders": {f: dict(c) for f, c in sorted(folders.items())}, "queues": queues}
+
+
+def page_event(bucket: str, key: str) -> str:
+    """The EventBridge "Object Created" message the worker takes, for re-queuing a page."""
+    return json.dumps({"version": "0", "detail-type": "Object Created", "source": "eulereye.retry",
+                       "detail": {"bucket": {"name": bucket}, "object": {"key": key}}})
+
+
+def redrive(sqs, queue_url: str) -> int:
+    """Move every message from the dead-letter queue back to the work queue."""
+    dlq = dead_letter_queue_url(sqs, queue_url)
+    moved = 0
+    while dlq:
+        messages = sqs.receive_message(QueueUrl=dlq, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", [])
+        if not messages:
+            break
+        for message in messages:
+            sqs.send_message(QueueUrl=queue_url, MessageBody=message["Body"])
+            sqs.delete_message(QueueUrl=dlq, ReceiptHandle=message["ReceiptHandle"])
+            moved += 1
+    return moved
+
+
+def requeue_errors(s3, sqs, bucket: str, queue_url: str, output_prefix="output/", every=False) -> int:
+    """Queue again each failed page whose input was replaced after it failed (or every failed
+    page with ``every``, e.g. after a fix in the software)."""
+    queued = 0
+    for obj in _keys(s3, bucket, output_prefix + "errors/"):
+        record = json.loads(s3.get_object(Bucket=bucket, Key=obj["Key"])["Body"].read())
+        key = record.get("input", {}).get("key")
+        if not key:
+            continue
+        try:
+            replaced = s3.head_object(Bucket=bucket, Key=key)["LastModified"] > obj["LastModified"]
+        except s3.exceptions.ClientError:
+            continue  # the input is gone: nothing to retry
+        if every or replaced:
+            sqs.send_message(QueueUrl=queue_url, MessageBody=page_event(bucket, key))
+            queued += 1
+    return queued

@@ -1,0 +1,66 @@
+"""Outputs in S3: the Store protocol over one bucket and prefix.
+
+A PUT is atomic by itself, so readers never see half an object; callers write the manifest
+last. Failures worth retrying (throttling, 5xx, timeouts, dropped connections) become
+``TransientError`` so the worker leaves the page's message for SQS to redeliver.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from botocore.exceptions import ClientError, ConnectionError, HTTPClientError
+
+from eulereye.errors import TransientError
+
+TRANSIENT_CODES = frozenset({"SlowDown", "Throttling", "ThrottlingException", "RequestTimeout",
+                             "RequestTimeoutException", "InternalError", "ServiceUnavailable",
+                             "RequestLimitExceeded", "OperationAborted"})
+MISSING_CODES = frozenset({"NoSuchKey", "404", "NotFound"})
+
+
+def is_transient(exc: ClientError) -> bool:
+    code = exc.response.get("Error", {}).get("Code", "")
+    status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+    return code in TRANSIENT_CODES or status >= 500
+
+
+@contextmanager
+def transient_errors(action: str):
+    """Re-raise retryable AWS failures as TransientError (others pass through unchanged)."""
+    try:
+        yield
+    except ClientError as exc:
+        if is_transient(exc):
+            raise TransientError(f"{action}: {exc}") from exc
+        raise
+    except (ConnectionError, HTTPClientError) as exc:  # timeouts, resets, endpoint unreachable
+        raise TransientError(f"{action}: {type(exc).__name__}: {exc}") from exc
+
+
+class S3Store:
+    def __init__(self, client, bucket: str, prefix: str = ""):
+        self.client = client
+        self.bucket = bucket
+        self.prefix = prefix if not prefix or prefix.endswith("/") else prefix + "/"
+
+    def key(self, relpath: str) -> str:
+        return self.prefix + relpath
+
+    def put(self, relpath: str, data: bytes, content_type: str = "application/octet-stream") -> None:
+        with transient_errors(f"put s3://{self.bucket}/{self.key(relpath)}"):
+            self.client.put_object(Bucket=self.bucket, Key=self.key(relpath), Body=data,
+                                   ContentType=content_type)
+
+    def get(self, relpath: str) -> bytes | None:
+        with transient_errors(f"get s3://{self.bucket}/{self.key(relpath)}"):
+            try:
+                return self.client.get_object(Bucket=self.bucket, Key=self.key(relpath))["Body"].read()
+            except ClientError as exc:
+                if exc.response.get("Error", {}).get("Code") in MISSING_CODES:
+                    return None
+                raise
+
+    def delete(self, relpath: str) -> None:
+        with transient_errors(f"delete s3://{self.bucket}/{self.key(relpath)}"):
+            self.client.delete_object(Bucket=self.bucket, Key=self.key(relpath))

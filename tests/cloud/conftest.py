@@ -1,0 +1,38 @@
+"""Shared fixtures for the cloud tests: fake credentials, moto, and AWS fault injection."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from botocore.awsrequest import AWSResponse
+
+REPO = Path(__file__).resolve().parents[2]
+SHARED_DATA = REPO / ".." / "shared" / "data"
+# lambda_src is deployed on its own (no package); tests import it as a top-level module.
+sys.path.insert(0, str(REPO / "lambda_src"))
+
+
+@pytest.fixture(autouse=True)
+def aws_env(monkeypatch):
+    """Fake credentials and a region, and no real endpoint, so nothing reaches AWS."""
+    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                        "AWS_SESSION_TOKEN": "testing", "AWS_DEFAULT_REGION": "us-east-1",
+                        "AWS_REGION": "us-east-1"}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+
+
+def error_response(code: str, status: int, message: str = "injected") -> tuple[AWSResponse, dict]:
+    """What a botocore ``before-call`` hook returns to answer a call with an AWS error instead
+    of sending it: the client raises ClientError exactly as for a real error response."""
+    parsed = {"Error": {"Code": code, "Message": message},
+              "ResponseMetadata": {"HTTPStatusCode": status}}
+    return AWSResponse("https://injected.invalid", status, {}, None), parsed
+
+
+def ok_response(parsed: dict) -> tuple[AWSResponse, dict]:
+    parsed = {**parsed, "ResponseMetadata": {"HTTPStatusCode": 200}}
+    return AWSResponse("https://injected.invalid", 200, {}, None), parsed

@@ -1,0 +1,53 @@
+"""One local platform (moto server, terraform apply, runner) for the whole e2e session; every
+scenario adds a row to the results table, printed at the end and written to
+e2e/work/RESULTS.md (`make e2e` copies it to e2e/RESULTS.md)."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))  # the e2e harness is a folder beside the package, not installed
+
+from e2e.accounting import write_results  # noqa: E402
+from e2e.localcloud import LocalCloud  # noqa: E402
+
+WORK = REPO / "e2e" / "work"
+ROWS = []
+NOTES = ("Figures: a = generated newspaper pages; b = burst of small pages with faults injected "
+         "(RunTask throttling, worker processes killed mid-page, S3 503 SlowDown on PUTs); "
+         "c = bad inputs mixed in; d = re-upload of an unchanged and of a changed page. "
+         "lost = neither complete outputs nor an errors/ record; duplicates = manifests written "
+         "more than once for a page. Wall time from the start of the upload until every page is "
+         "settled and the queue is empty. See docs/local-cloud.md.\n")
+
+
+@pytest.fixture(scope="session")
+def local_cloud():
+    workdir = WORK / time.strftime("%Y%m%d-%H%M%S")
+    with LocalCloud(workdir) as cloud:
+        yield cloud
+
+
+SESSION_START = time.time()
+
+
+@pytest.fixture(scope="session")
+def record():
+    """Adds a scenario's row; the table file is rewritten each time (this may run in an xdist
+    worker, while the summary below is printed by the controlling process)."""
+    def add(row) -> None:
+        ROWS.append(row)
+        write_results(ROWS, WORK / "RESULTS.md", NOTES)
+    return add
+
+
+def pytest_terminal_summary(terminalreporter):
+    results = WORK / "RESULTS.md"
+    if results.exists() and results.stat().st_mtime >= SESSION_START:
+        terminalreporter.write_sep("=", "local end-to-end results")
+        terminalreporter.write(results.read_text())
