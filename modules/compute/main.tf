@@ -88,6 +88,28 @@ locals {
         Resource = ["${var.bucket_arn}/${var.output_prefix}*"]
       },
       {
+        # A page whose manifest records the same ETag is skipped, not processed twice.
+        Sid      = "ReadManifests"
+        Effect   = "Allow"
+        Action   = ["s3:GetObject"]
+        Resource = ["${var.bucket_arn}/${var.output_prefix}manifest/*"]
+      },
+      {
+        # A page that failed before and now succeeds loses its stale errors/ record.
+        Sid      = "ClearFixedErrors"
+        Effect   = "Allow"
+        Action   = ["s3:DeleteObject"]
+        Resource = ["${var.bucket_arn}/${var.output_prefix}errors/*"]
+      },
+      {
+        # Without it S3 answers a missing manifest with 403 instead of 404, and the worker
+        # could not tell "not processed yet" from "denied".
+        Sid      = "TellMissingFromDenied"
+        Effect   = "Allow"
+        Action   = ["s3:ListBucket"]
+        Resource = [var.bucket_arn]
+      },
+      {
         Sid      = "WorkTheQueue"
         Effect   = "Allow"
         Action   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"]

@@ -19,11 +19,14 @@ run "grants_the_worker_only_its_own_work" {
 
   assert {
     condition = { for s in jsondecode(aws_iam_role_policy.task.policy).Statement : s.Sid => { actions = s.Action, resources = s.Resource } } == {
-      ReadPages    = { actions = ["s3:GetObject"], resources = ["arn:aws:s3:::eulereye-test-pages/input/*"] }
-      WriteResults = { actions = ["s3:PutObject"], resources = ["arn:aws:s3:::eulereye-test-pages/output/*"] }
-      WorkTheQueue = { actions = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"], resources = [var.queue_arn] }
+      ReadPages             = { actions = ["s3:GetObject"], resources = ["arn:aws:s3:::eulereye-test-pages/input/*"] }
+      WriteResults          = { actions = ["s3:PutObject"], resources = ["arn:aws:s3:::eulereye-test-pages/output/*"] }
+      ReadManifests         = { actions = ["s3:GetObject"], resources = ["arn:aws:s3:::eulereye-test-pages/output/manifest/*"] }
+      ClearFixedErrors      = { actions = ["s3:DeleteObject"], resources = ["arn:aws:s3:::eulereye-test-pages/output/errors/*"] }
+      TellMissingFromDenied = { actions = ["s3:ListBucket"], resources = ["arn:aws:s3:::eulereye-test-pages"] }
+      WorkTheQueue          = { actions = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"], resources = [var.queue_arn] }
     }
-    error_message = "The task role may only get input/ objects, put output/ objects and work the queue."
+    error_message = "The task role may only get input/ objects and manifests, put output/ objects, clear errors/ records, list our bucket and work the queue."
   }
 
   assert {
