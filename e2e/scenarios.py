@@ -33,10 +33,10 @@ def tiny_page(index: int, path: Path) -> str:
 
 
 def synthetic_page(seed: int, path: Path) -> str:
-    """A small generated newspaper page; returns its known text."""
+    """A generated newspaper page, mildly degraded as in tests/accuracy; returns its known text."""
     from eulereye.synth import generate_page
 
-    page = generate_page(seed, width=900, height=1200)
+    page = generate_page(seed, degrade=0.3)
     path.parent.mkdir(parents=True, exist_ok=True)
     Image.fromarray(page.image).save(path)
     return page.text
