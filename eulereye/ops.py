@@ -11,8 +11,14 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from boto3.exceptions import S3UploadFailedError
+from botocore.exceptions import BotoCoreError, ClientError
+
 from eulereye.commands.process import find_inputs
+from eulereye.logs import get_logger
 from eulereye.outputs.naming import page_name
+
+log = get_logger()
 
 SHA256_METADATA = "sha256"  # x-amz-meta-sha256: what `upload` compares to skip a file
 
@@ -49,12 +55,18 @@ def upload(s3, folder: str, bucket: str, prefix: str = "input/", threads: int = 
     def one(item: tuple[Path, str]) -> None:
         path, rel = item
         key, size, checksum = prefix + rel, path.stat().st_size, sha256_of(path)
-        if already_there(s3, bucket, key, size, checksum):
-            counts["skipped"] += 1
-        else:
-            s3.upload_file(str(path), bucket, key, Config=transfer,
-                           ExtraArgs={"Metadata": {SHA256_METADATA: checksum}})
-            counts["uploaded"] += 1
+        try:
+            if already_there(s3, bucket, key, size, checksum):
+                counts["skipped"] += 1
+            else:
+                s3.upload_file(str(path), bucket, key, Config=transfer,
+                               ExtraArgs={"Metadata": {SHA256_METADATA: checksum}})
+                counts["uploaded"] += 1
+        except (BotoCoreError, ClientError, S3UploadFailedError) as exc:
+            # One file that still fails after the client's retries must not stop the others;
+            # running the upload again picks it up (finished files are skipped).
+            log.warning("upload failed", file=rel, key=key, error=str(exc))
+            counts["failed"] += 1
         if progress:
             progress(size)
 

@@ -16,13 +16,12 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    import boto3
-
+    from eulereye.awsclients import operator_client
     from eulereye.config import Settings
     from eulereye.logs import get_logger
     from eulereye.ops import redrive, requeue_errors
 
-    s3, sqs = boto3.client("s3"), boto3.client("sqs")
+    s3, sqs = operator_client("s3"), operator_client("sqs")
     moved = redrive(sqs, args.queue_url)
     queued = requeue_errors(s3, sqs, args.bucket, args.queue_url, Settings.from_env().output_prefix,
                             every=args.all_errors)

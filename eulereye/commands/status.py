@@ -18,13 +18,12 @@ def register(subparsers) -> None:
 def run(args) -> int:
     import json
 
-    import boto3
-
+    from eulereye.awsclients import operator_client
     from eulereye.config import Settings
     from eulereye.ops import status
 
     settings = Settings.from_env()
-    report = status(boto3.client("s3"), boto3.client("sqs"), args.bucket, args.queue_url,
+    report = status(operator_client("s3"), operator_client("sqs"), args.bucket, args.queue_url,
                     settings.input_prefix, settings.output_prefix)
     if args.json:
         print(json.dumps(report, indent=2))

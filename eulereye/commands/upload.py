@@ -21,9 +21,9 @@ def register(subparsers) -> None:
 def run(args) -> int:
     from pathlib import Path
 
-    import boto3
     from tqdm import tqdm
 
+    from eulereye.awsclients import operator_client
     from eulereye.cli import UsageError
     from eulereye.logs import get_logger
     from eulereye.ops import upload
@@ -32,6 +32,11 @@ def run(args) -> int:
         raise UsageError(f"not a folder: {args.folder}")
     total = sum(p.stat().st_size for p in Path(args.folder).rglob("*") if p.is_file())
     with tqdm(total=total, unit="B", unit_scale=True, desc="upload") as bar:
-        counts = upload(boto3.client("s3"), args.folder, args.bucket, args.prefix, args.threads, bar.update)
+        counts = upload(operator_client("s3"), args.folder, args.bucket, args.prefix, args.threads,
+                        bar.update)
     get_logger().info("uploaded", bucket=args.bucket, **counts)
+    if counts["failed"]:
+        print(f"{counts['failed']} file(s) could not be uploaded; run the same command again to "
+              "resume (files already there are skipped)")
+        return 1
     return 0

@@ -7,6 +7,7 @@ import time
 
 import boto3
 import pytest
+from botocore.exceptions import ClientError
 from moto import mock_aws
 
 from eulereye import ops
@@ -37,6 +38,32 @@ def test_upload_is_resumable_and_skips_unchanged(cloud, tmp_path):
     assert ops.upload(s3, str(tmp_path), "archive") == {"skipped": 1, "uploaded": 1}
     keys = sorted(o["Key"] for o in s3.list_objects_v2(Bucket="archive")["Contents"])
     assert keys == ["input/1890/03/p 001.png", "input/p+2.tif"]
+
+
+def test_a_file_that_keeps_failing_is_reported_and_the_rest_uploaded(cloud, tmp_path):
+    s3, _, _, _ = cloud
+    for name in ("a.png", "b.png", "c.png"):
+        (tmp_path / name).write_bytes(name.encode() * 10)
+
+    def refuse_b(params, **_):
+        if params["Key"] == "input/b.png":
+            raise ClientError({"Error": {"Code": "SlowDown", "Message": "injected"},
+                               "ResponseMetadata": {"HTTPStatusCode": 503}}, "PutObject")
+
+    s3.meta.events.register("provide-client-params.s3.PutObject", refuse_b)
+    assert ops.upload(s3, str(tmp_path), "archive") == {"uploaded": 2, "failed": 1}
+    s3.meta.events.unregister("provide-client-params.s3.PutObject", refuse_b)
+    assert ops.upload(s3, str(tmp_path), "archive") == {"uploaded": 1, "skipped": 2}
+
+
+def test_operator_clients_retry_patiently():
+    from eulereye.awsclients import OPERATOR_MAX_ATTEMPTS, operator_client
+
+    with mock_aws():
+        config = operator_client("s3").meta.config
+    # botocore counts the first try too: max_attempts retries = that many + 1 attempts in all.
+    assert config.retries["mode"] == "standard"
+    assert config.retries["total_max_attempts"] == OPERATOR_MAX_ATTEMPTS + 1
 
 
 def test_status_and_retry(cloud, capsys):
