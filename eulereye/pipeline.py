@@ -127,11 +127,11 @@ class Pipeline:
         except PageError as exc:
             if not exc.permanent:
                 raise
-            self._record_failure(name, source, exc)
+            self.record_failure(name, source, exc)
             outcome.status, outcome.error = "failed", f"{type(exc).__name__}: {exc}"
         except Exception as exc:  # a bug must cost one page, never the batch
             log.exception("page crashed", page=name)
-            self._record_failure(name, source, exc)
+            self.record_failure(name, source, exc)
             outcome.status, outcome.error = "failed", f"{type(exc).__name__}: {exc}"
         else:
             self.store.delete(output_path("errors", name))  # an earlier failure is now fixed
@@ -221,7 +221,9 @@ class Pipeline:
             return manifest.get("input", {}).get("etag") == source["etag"] and settings == self._settings()
         return False
 
-    def _record_failure(self, name: str, source: dict, exc: Exception) -> None:
+    def record_failure(self, name: str, source: dict, exc: Exception) -> None:
+        """Write errors/<name>.json: the page failed for good (also for a file that could not
+        even be read, which callers report without going through ``process_file``)."""
         log.warning("page failed", page=name, error=type(exc).__name__, message=str(exc))
         record = {"status": "failed", "name": name, "input": source, "error": type(exc).__name__,
                   "message": str(exc), "permanent": getattr(exc, "permanent", True),

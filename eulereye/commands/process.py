@@ -111,7 +111,7 @@ def process_batch(inputs: list[tuple[Path, str]], args: argparse.Namespace) -> i
             except OSError as exc:
                 data, error = None, BadImageError(f"{rel}: cannot read file: {exc.strerror or exc}")
             if data is None:
-                pipeline._record_failure(names[rel], {"key": rel}, error)
+                pipeline.record_failure(names[rel], {"key": rel}, error)
                 counts["failed"] += 1
                 continue
             outcome = pipeline.process_file(data, rel, name=names[rel])
