@@ -10,7 +10,6 @@ does not apply (no reading order, no text).
 from __future__ import annotations
 
 import json
-import xml.etree.ElementTree as ET
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -48,31 +47,13 @@ class PageScore:
     seconds: float | None = None
 
 
-def gt_text(path: Path, layout: PageLayout) -> str:
-    """The GT page text in reading order (document order for regions the order leaves out):
-    each text region's own TextEquiv, else its lines'. Empty when the GT has no text."""
-    root = ET.parse(path).getroot()
-    texts: dict[str, str] = {}
-    for region in root.iter():
-        if _local(region.tag) == "TextRegion":
-            own = _equiv(region)
-            lines = [_equiv(line) for line in region if _local(line.tag) == "TextLine"]
-            texts[region.get("id")] = own or "\n".join(t for t in lines if t)
+def gt_text(layout: PageLayout) -> str:
+    """The GT page text in reading order (document order for regions the order leaves out).
+    Empty when the GT has no text."""
+    texts = layout.text_contents
     order = [r for r in layout.reading_order if r in texts]
     order += [r for r in texts if r not in order]
     return "\n".join(texts[r] for r in order if texts[r])
-
-
-def _equiv(element: ET.Element) -> str:
-    for child in element:
-        if _local(child.tag) == "TextEquiv":
-            unicode = next((u for u in child if _local(u.tag) == "Unicode"), None)
-            return (unicode.text or "").strip() if unicode is not None else ""
-    return ""
-
-
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
 
 
 def score_page(name: str, sections: list[PredictedSection], gt_path: Path, *,
@@ -84,7 +65,7 @@ def score_page(name: str, sections: list[PredictedSection], gt_path: Path, *,
     pred_boxes = [s.bbox for s in sections if s.kind not in NON_TEXT_KINDS]
     detection = detection_scores(pred_boxes, gt_boxes)
     ordered_gt = [layout.text[r] for r in layout.reading_order if r in layout.text]
-    truth = gt_text(gt_path, layout) if with_text else ""
+    truth = gt_text(layout) if with_text else ""
     return PageScore(
         page=name,
         gt_regions=len(gt_boxes),

@@ -61,7 +61,7 @@ def book_pages(shared: Path) -> list[Path]:
 def test_book_page_is_no_worse_than_plain_tesseract(index, shared_dir, tmp_path):
     image = book_pages(shared_dir)[index]
     xml = image.with_suffix(".xml")
-    truth = gt_text(xml, read_page_xml(xml))
+    truth = gt_text(read_page_xml(xml))
     plain = subprocess.run(["tesseract", str(image), "stdout", "-l", "Fraktur"], capture_output=True,
                            text=True, check=True, env={**os.environ, "OMP_THREAD_LIMIT": "1"}).stdout
     ours = process(image, tmp_path, lang="Fraktur")
