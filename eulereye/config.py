@@ -34,6 +34,7 @@ class Settings:
     visibility_timeout: int = 300  # seconds a received message stays hidden; extended while busy
     stop_grace_seconds: int = 100  # after SIGTERM, pages in progress get this long to finish
     textract_mode: str = "page"  # page: one Textract call per page | section: one per section
+    fcn_weights: str = ""  # a user's FCN checkpoint instead of the shipped weights
 
     @classmethod
     def from_env(cls) -> Settings:

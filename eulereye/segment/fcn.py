@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 import cv2
 import numpy as np
 
+from eulereye.config import Settings, cpu_count
 from eulereye.model import BBox, Region
 
 if TYPE_CHECKING:
@@ -319,14 +320,14 @@ def segmenter_from_checkpoint(path: Path) -> FcnSegmenter:
     import torch
 
     # Inference on CPU: a few threads pay off; more fight with the OCR workers for cores.
-    torch.set_num_threads(min(4, os.cpu_count() or 1))
+    torch.set_num_threads(min(4, cpu_count()))
     model, config, _ = load_checkpoint(path)
     return FcnSegmenter(model, config)
 
 
 def weights_path() -> Path:
     """``EULEREYE_FCN_WEIGHTS`` if set (a user's checkpoint), else the shipped weights."""
-    return Path(os.environ.get("EULEREYE_FCN_WEIGHTS") or DEFAULT_WEIGHTS)
+    return Path(Settings.from_env().fcn_weights or DEFAULT_WEIGHTS)
 
 
 def load_default_segmenter() -> FcnSegmenter:
