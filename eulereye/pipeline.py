@@ -114,7 +114,7 @@ class Pipeline:
         source = {"key": relpath, "size": len(data), "etag": hashlib.md5(data).hexdigest(),
                   **(source or {})}
         start = time.perf_counter()
-        if not self.options.force and self._already_done(name, source):
+        if not self.options.force and self.is_done(name, source["etag"]):
             log.info("skipped", page=name, reason="unchanged input already processed")
             return FileOutcome(name, "skipped")
         outcome = FileOutcome(name, "ok")
@@ -210,15 +210,16 @@ class Pipeline:
             "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         }
 
-    def _already_done(self, name: str, source: dict) -> bool:
-        """True when the manifest of the (first frame of the) page records this very input."""
+    def is_done(self, name: str, etag: str) -> bool:
+        """True when the manifest of the (first frame of the) page records this very input,
+        read with the same engine, segmenter and language."""
         for candidate in (name, frame_name(name, 0, 2)):
             raw = self.store.get(output_path("manifest", candidate))
             if raw is None:
                 continue
             manifest = json.loads(raw)
             settings = {key: manifest.get(key) for key in self._settings()}
-            return manifest.get("input", {}).get("etag") == source["etag"] and settings == self._settings()
+            return manifest.get("input", {}).get("etag") == etag and settings == self._settings()
         return False
 
     def record_failure(self, name: str, source: dict, exc: Exception) -> None:

@@ -30,6 +30,7 @@ from eulereye.config import Settings, cpu_count
 from eulereye.imaging import SUPPORTED_SUFFIXES
 from eulereye.errors import TransientError
 from eulereye.logs import get_logger
+from eulereye.outputs.naming import page_name
 
 log = get_logger(role="worker")
 
@@ -125,10 +126,17 @@ class PageProcessor:
         from botocore.exceptions import ClientError
 
         from eulereye.outputs.s3store import transient_errors
+        from eulereye.pipeline import FileOutcome
 
         log.info("page started", key=job.key)
+        name = page_name(job.relpath)
         with transient_errors(f"get s3://{self.settings.bucket}/{job.key}"):
             try:
+                head = self.s3.head_object(Bucket=self.settings.bucket, Key=job.key)
+                # A redelivered or duplicate event for a finished page costs no download.
+                if self.pipeline.is_done(name, head["ETag"].strip('"')):
+                    log.info("skipped", page=name, reason="unchanged input already processed")
+                    return asdict(FileOutcome(name, "skipped"))
                 obj = self.s3.get_object(Bucket=self.settings.bucket, Key=job.key)
             except ClientError as exc:
                 if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
@@ -136,6 +144,7 @@ class PageProcessor:
                 raise
             data = obj["Body"].read()
         source = {"key": job.key, "etag": obj["ETag"].strip('"'), "size": len(data)}
+        # process_file checks again: another worker may have finished the page meanwhile.
         return asdict(self.pipeline.process_file(data, job.relpath, source=source))
 
 

@@ -312,3 +312,25 @@ def test_missing_configuration_exits_2():
     from eulereye.worker import main
 
     assert main(Settings()) == 2
+
+
+def test_a_page_already_done_is_skipped_without_downloading_it(cloud, monkeypatch):
+    s3, sqs, queue_url = cloud
+    key = "input/1890/p.001.png"
+    s3.put_object(Bucket=BUCKET, Key=key, Body=png("Hello archive"))
+    sqs.send_message(QueueUrl=queue_url, MessageBody=eventbridge(key))
+    run_worker(queue_url, sqs)
+    downloads = []
+    original = boto3.client
+
+    def counting_client(*args, **kwargs):  # the worker's S3 client, counting GETs of the page
+        client = original(*args, **kwargs)
+        client.meta.events.register("before-call.s3.GetObject",
+                                    lambda params, **_: downloads.append(params["url_path"]))
+        return client
+
+    monkeypatch.setattr(boto3, "client", counting_client)
+    sqs.send_message(QueueUrl=queue_url, MessageBody=eventbridge(key))  # a redelivered event
+    worker = run_worker(queue_url, sqs)
+    assert (worker.counts["skipped"], worker.counts["ok"]) == (1, 0)
+    assert not [path for path in downloads if "input/" in path]
