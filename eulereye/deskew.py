@@ -1,10 +1,14 @@
 """Deskew: measure a page's skew and straighten it.
 
-The skew is found by a projection-profile search on a small binarised copy of the page: ink
-pixels are projected onto the vertical axis along lines of slope ``tan(angle)``; text lines
-make the profile sharpest (largest sum of squares) at the page's true skew. A coarse sweep over
-``+-max_angle`` is refined twice around the best angle, so a 3000x4500 scan takes a few tens
-of milliseconds. The page is then rotated about its centre onto a canvas large enough to keep
+The skew is found on a small binarised copy of the page in two steps. First an estimate from
+the text lines themselves: ink smeared along lines, and the median slope (by second moments)
+of the line-shaped blobs, weighted by their length. Then a projection-profile search near that
+estimate: ink pixels are projected onto the vertical axis along lines of slope ``tan(angle)``;
+text lines make the profile sharpest (largest sum of squares) at the page's true skew. The
+profile alone can be fooled on a page of several columns whose baselines do not line up (a
+slope that lines up one column's lines with the next one's can score higher than level), so it
+only refines; it sweeps all of ``+-max_angle`` only where no lines were found. A 3000x4500 scan
+takes a few tens of milliseconds. The page is then rotated about its centre onto a canvas large enough to keep
 every pixel, the new corners filled with the paper's colour.
 
 Angles are in degrees, positive = counter-clockwise as the page is seen on screen.
@@ -22,6 +26,8 @@ from eulereye.model import BBox
 MIN_ANGLE = 0.1  # smaller skews are left alone: not worth resampling the page for
 _WORK_SIDE = 1600  # longest side of the copy the skew is measured on
 _MAX_POINTS = 120_000  # ink pixels sampled for the profile
+_MIN_LINES = 5  # fewer line-shaped blobs than this: no estimate from lines, sweep everything
+_LINE_REACH = 0.3  # degrees around the lines' estimate that the profile search covers
 _MIN_POINTS = 500  # fewer ink pixels than this: a blank page, nothing to measure
 # The sharpest profile must beat the unrotated one by this much, else the page has no text
 # lines to align (a picture, a blank page) and is left as it is.
@@ -66,7 +72,8 @@ def straighten(gray: np.ndarray, max_angle: float = 5.0) -> Straightened:
 
 def measure_skew(gray: np.ndarray, max_angle: float = 5.0) -> float:
     """Degrees to rotate ``gray`` by (counter-clockwise) to make its text lines horizontal."""
-    points = _ink_points(gray)
+    ink = _small_ink(gray)
+    points = _ink_points(ink)
     if len(points) < _MIN_POINTS:
         return 0.0
     xs, ys = points[:, 1].astype(np.float32), points[:, 0].astype(np.float32)
@@ -78,8 +85,12 @@ def measure_skew(gray: np.ndarray, max_angle: float = 5.0) -> float:
         profile = np.bincount(rows).astype(np.float64)
         return float(np.dot(profile, profile))
 
-    best = 0.0
-    for span, step in ((max_angle, 0.5), (0.5, 0.05), (0.05, 0.01)):
+    slope = _line_slope(ink)
+    if slope is None:
+        best, sweeps = 0.0, ((max_angle, 0.5), (0.5, 0.05), (0.05, 0.01))
+    else:  # the shear levelling lines that slope down by ``slope`` degrees is ``-slope``
+        best, sweeps = -float(np.clip(slope, -max_angle, max_angle)), ((_LINE_REACH, 0.05), (0.05, 0.01))
+    for span, step in sweeps:
         candidates = np.arange(best - span, best + span + step / 2, step)
         candidates = candidates[np.abs(candidates) <= max_angle + 1e-9]
         best = float(max(candidates, key=sharpness))
@@ -90,11 +101,16 @@ def measure_skew(gray: np.ndarray, max_angle: float = 5.0) -> float:
     return round(-best, 2)
 
 
-def _ink_points(gray: np.ndarray) -> np.ndarray:
-    """(row, col) of dark pixels of a small copy of the page, at most ``_MAX_POINTS``."""
+def _small_ink(gray: np.ndarray) -> np.ndarray:
+    """Ink mask (255 = ink) of a copy of the page at most ``_WORK_SIDE`` pixels long."""
     scale = min(1.0, _WORK_SIDE / max(gray.shape))
     small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     _, ink = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    return ink
+
+
+def _ink_points(ink: np.ndarray) -> np.ndarray:
+    """(row, col) of ink pixels, at most ``_MAX_POINTS``."""
     points = cv2.findNonZero(ink)
     if points is None:
         return np.empty((0, 2), np.int32)
@@ -102,6 +118,36 @@ def _ink_points(gray: np.ndarray) -> np.ndarray:
     if len(points) > _MAX_POINTS:
         points = points[np.random.default_rng(0).choice(len(points), _MAX_POINTS, replace=False)]
     return points
+
+
+def _line_slope(ink: np.ndarray) -> float | None:
+    """Median slope in degrees (positive: down to the right) of the text lines, each weighted
+    by its length; None when fewer than ``_MIN_LINES`` line-shaped blobs are found."""
+    _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    heights, widths = stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_WIDTH]
+    letters = heights[(heights >= 3) & (widths >= 2) & (widths <= 4 * heights) & (heights <= 60)]
+    if letters.size == 0:
+        return None
+    size = float(np.median(letters))
+    smear = cv2.getStructuringElement(cv2.MORPH_RECT, (max(1, round(1.5 * size)), 1))
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(
+        cv2.morphologyEx(ink, cv2.MORPH_CLOSE, smear), connectivity=8)
+    widths, heights = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]
+    lines = (widths >= 8 * size) & (heights <= 2.5 * size) & (heights >= 0.5 * size)
+    lines[0] = False
+    if lines.sum() < _MIN_LINES:
+        return None
+    ys, xs = np.nonzero(np.isin(labels, np.flatnonzero(lines)))
+    owner = labels[ys, xs]
+    pixels = np.bincount(owner, minlength=count).astype(np.float64)
+    dx = xs - np.bincount(owner, xs, count)[owner] / pixels[owner]
+    dy = ys - np.bincount(owner, ys, count)[owner] / pixels[owner]
+    m20, m02, m11 = (np.bincount(owner, v, count) for v in (dx * dx, dy * dy, dx * dy))
+    angles = 0.5 * np.degrees(np.arctan2(2 * m11, m20 - m02))[lines]
+    weights = widths[lines].astype(np.float64)
+    order = np.argsort(angles)
+    cumulative = np.cumsum(weights[order])
+    return float(angles[order][np.searchsorted(cumulative, cumulative[-1] / 2)])
 
 
 def _rotate(gray: np.ndarray, angle: float) -> Straightened:

@@ -132,7 +132,8 @@ def analyse(ink: np.ndarray) -> Layout:
     blocks = [b for b in blocks if _is_picture(b) or sum(f.letters for f in b) >= MIN_LETTERS]
     kinds = _kinds(blocks, size, ink.shape)
     boxes = _split_wide_blocks([_union(b) for b in blocks], kinds, strips, text_ink, rules_mask, size)
-    regions = [Region(_padded(box, size, ink.shape), kind) for box, kind in boxes]
+    padded = _padded([box for box, _ in boxes], size, ink.shape)
+    regions = [Region(box, kind) for box, (_, kind) in zip(padded, boxes)]
     return Layout(regions, rules, size)
 
 
@@ -566,10 +567,23 @@ def _is_picture(block: list[Fragment]) -> bool:
     return any(f.picture for f in block) and len(block) < TYPE_ROW
 
 
-def _padded(box: BBox, size: float, shape: tuple[int, int]) -> BBox:
-    """``box`` with a margin of ``BOX_PAD`` letters (OCR wants some paper around text)."""
+def _padded(boxes: list[BBox], size: float, shape: tuple[int, int]) -> list[BBox]:
+    """Each box with a margin of ``BOX_PAD`` letters (OCR wants some paper around text), but
+    sideways never past the middle of the gap to a box beside it: in a narrow gutter the
+    margin would take in the edge of the next column's letters."""
     pad = round(BOX_PAD * size)
-    return (max(0, box[0] - pad), max(0, box[1] - pad), min(shape[1], box[2] + pad), min(shape[0], box[3] + pad))
+    padded = []
+    for i, (x0, y0, x1, y1) in enumerate(boxes):
+        left, right = max(0, x0 - pad), min(shape[1], x1 + pad)
+        for j, other in enumerate(boxes):
+            if j == i or min(y1, other[3]) <= max(y0, other[1]):
+                continue  # not beside this box
+            if x1 <= other[0]:
+                right = min(right, max(x1, (x1 + other[0]) // 2))
+            elif other[2] <= x0:
+                left = max(left, min(x0, (other[2] + x0 + 1) // 2))
+        padded.append((left, max(0, y0 - pad), right, min(shape[0], y1 + pad)))
+    return padded
 
 
 def _area(box: BBox) -> int:

@@ -13,9 +13,10 @@ import numpy as np
 
 from eulereye.model import BBox
 
-# Fractions of the page width: margins and column gutters of a tabloid scan.
+# Fractions of the page width: margins and column gutters of a tabloid scan. Gutters vary
+# from page to page; old newspapers often leave less than a letter's height between columns.
 MARGIN = 0.035
-GUTTER = 0.02
+GUTTER = (0.009, 0.022)
 RULE_WEIGHT = 0.0015  # rule thickness; at least 2 px
 
 
@@ -64,9 +65,11 @@ def _compose(rng: np.random.Generator, columns: int) -> list[int]:
     return widths
 
 
-def make_layout(rng: np.random.Generator, width: int, height: int, columns: int) -> Layout:
+def make_layout(rng: np.random.Generator, width: int, height: int, columns: int,
+                gutter_share: float = GUTTER[1]) -> Layout:
+    """``gutter_share``: the column gutter as a share of the page width."""
     margin = round(MARGIN * width)
-    gutter = round(GUTTER * width)
+    gutter = round(gutter_share * width)
     weight = max(2, round(RULE_WEIGHT * width))
     column_width = (width - 2 * margin - (columns - 1) * gutter) // columns
     spans = [(margin + i * (column_width + gutter), margin + i * (column_width + gutter) + column_width)

@@ -8,7 +8,7 @@ import numpy as np
 
 from eulereye.model import BBox
 from eulereye.synth import degrade as scanner
-from eulereye.synth.layout import make_layout
+from eulereye.synth.layout import GUTTER, make_layout
 from eulereye.synth.render import Drawing, Drawn, render, tight
 
 # Label classes of the per-pixel mask.
@@ -65,9 +65,10 @@ def generate_page(seed: int, *, width: int = 1700, height: int = 2400, columns: 
     mild). ``binarise``: None lets the seed decide (a quarter of degraded pages).
     The layout and text depend only on seed, size and columns, not on the degradation.
     """
-    layout_rng, render_rng, scan_rng = (np.random.default_rng([seed, stream]) for stream in range(3))
+    layout_rng, render_rng, scan_rng, gutter_rng = (np.random.default_rng([seed, stream]) for stream in range(4))
     columns = columns or int(layout_rng.integers(3, 7))
-    drawing = render(make_layout(layout_rng, width, height, columns), render_rng)
+    gutter = float(gutter_rng.uniform(*GUTTER))
+    drawing = render(make_layout(layout_rng, width, height, columns, gutter), render_rng)
 
     strength = float(degrade)
     if not 0 <= strength <= 1:
