@@ -14,7 +14,10 @@ Steps, all on a copy downscaled to about ``WORK_WIDTH`` pixels wide (boxes are m
    a column boundary;
 6. blocks: fragments stacked line over line with the same text size and horizontal extent are
    joined; a fragment does not join one above it that spans several fragments side by side
-   (a headline over two columns stays apart from each column);
+   (a headline over two columns stays apart from each column), nor a short line above it when
+   it is indented (a new paragraph: sections are paragraphs, as in PAGE-XML ground truth and
+   ALTO text blocks); slivers at the left or right edge of the scan narrower than a column
+   (the facing page's cut-off lines) are dropped;
 7. kinds: masthead (very large type near the top), headline (larger than body text),
    illustration (large ink shapes that are not rows of letters), text;
 8. column grid: where the page has evenly spaced gutters (found over much of its height), a
@@ -52,6 +55,8 @@ MIN_LETTERS = 2  # blocks with fewer letter-sized shapes are noise
 FEW_SIZE_RATIO = 2.0  # ... but still no closer to other sizes than this
 SPECK = 0.35  # ink components smaller than this in both directions are noise
 LINE_GAP = 1.3  # fragments closer than this vertically may belong to one block
+INDENT = 0.8  # a line starting this much right of a shorter line above starts a paragraph ...
+SHORT_LINE = 1.5  # ... when the line above ends at least this much left of it
 SIZE_RATIO = 1.5  # fragments whose text sizes differ more than this stay apart
 CLOSE_SIZE = 1.2  # ... and headline-sized type joins body-sized type only within this ratio
 HEADLINE_SIZE = 1.45  # text this much larger than the body is a headline ...
@@ -67,7 +72,7 @@ ROW_SIZE_RATIO = 2.0  # large shapes in one row may differ this much in height
 GRID_CLEAR = 0.25  # a grid gutter is a gutter or rule over this share of the page height ...
 GRID_EVEN = 0.05  # ... and the grid's gutters are evenly spaced to within this share ...
 GRID_GUTTERS = 4  # ... with at least this many of them in a row ...
-MIN_COLUMN = 15.0  # ... at least this many letters apart
+MIN_COLUMN = 15.0  # ... at least this many letters apart (also: the narrowest column of text)
 WIDE_BLOCK = 1.4  # text blocks wider than this many grid columns are split on the grid
 VALLEY_REACH = 1.5  # letters: the split may move this far from the grid line to the ink valley
 VALLEY_INK = 0.1  # share of a block's rows that may have ink at a valley (protruding letters)
@@ -132,6 +137,7 @@ def analyse(ink: np.ndarray) -> Layout:
     blocks = [b for b in blocks if _is_picture(b) or sum(f.letters for f in b) >= MIN_LETTERS]
     kinds = _kinds(blocks, size, ink.shape)
     boxes = _split_wide_blocks([_union(b) for b in blocks], kinds, strips, text_ink, rules_mask, size)
+    boxes = [(box, kind) for box, kind in boxes if not _edge_sliver(box, ink.shape[1], size)]
     padded = _padded([box for box, _ in boxes], size, ink.shape)
     regions = [Region(box, kind) for box, (_, kind) in zip(padded, boxes)]
     return Layout(regions, rules, size)
@@ -154,6 +160,14 @@ def _split_wide_blocks(
         else:
             others.append((box, kind))
     return others + [(box, "text") for box in _join_stacked(texts, rules, size)]
+
+
+def _edge_sliver(box: BBox, width: int, size: float) -> bool:
+    """Whether ``box`` is a sliver at the left or right edge of the scan, narrower than a
+    column: the cut-off lines of the facing page, or dirt on the scanner's edge. Neither can
+    be read."""
+    at_edge = box[0] <= size or box[2] >= width - size
+    return at_edge and box[2] - box[0] < MIN_COLUMN * size
 
 
 def _downscale(gray: np.ndarray, scale: float) -> np.ndarray:
@@ -360,6 +374,7 @@ def _blocks(fragments: list[Fragment], text_ink: np.ndarray, cuts: Cuts, size: f
         similar &= (large[lo:i] == large[i]) | (ratio <= CLOSE_SIZE)
         stacked = _stacked(boxes[i], boxes[lo:i], sizes[i], sizes[lo:i])
         stacked &= similar & ~pictures[lo:i] & ~pictures[i]
+        stacked &= ~_starts_paragraph(boxes[i], boxes[lo:i], sizes[i])
         for j in lo + np.flatnonzero(stacked):
             # Lines of one headline join: word spaces in large type look like gutters.
             if (large[i] and large[j]) or not _crosses_cut(boxes[j], boxes[i], cuts, ink_columns, sizes[i]):
@@ -386,6 +401,12 @@ def _stacked(box: np.ndarray, above: np.ndarray, size: float, sizes: np.ndarray)
     near = (gap >= -0.5 * size) & (gap <= LINE_GAP * np.maximum(sizes, size))
     overlap = np.minimum(above[:, 2], x1) - np.maximum(above[:, 0], x0)
     return near & (overlap >= 0.5 * np.minimum(above[:, 2] - above[:, 0], x1 - x0))
+
+
+def _starts_paragraph(box: np.ndarray, above: np.ndarray, size: float) -> np.ndarray:
+    """Whether ``box`` starts a new paragraph below each of ``above``: it is indented and the
+    line above it ends short (the last line of the paragraph before)."""
+    return (box[0] - above[:, 0] >= INDENT * size) & (box[2] - above[:, 2] >= SHORT_LINE * size)
 
 
 def _same_row(box: np.ndarray, others: np.ndarray, sizes: np.ndarray) -> np.ndarray:
