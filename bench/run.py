@@ -10,7 +10,7 @@ error rate of
 Each page is a fresh process for every system, so start-up (model loading) counts for all of
 them alike. Memory is the peak over the run of the summed PSS of the whole process tree
 (sampled every 50 ms; PSS shares copy-on-write pages of forked workers fairly), next to the
-largest single process's max RSS. Writes ``bench/RESULTS.md``.
+largest single process's max RSS. Writes its section of ``bench/RESULTS.md``.
 
 Pages: the bundled samples (``samples/pages``, ground truth in ``samples/ground-truth``), the
 real 1895 front page and a 7100x10590 GBN scan from the shared dev data (no ground truth).
@@ -38,6 +38,7 @@ sys.path.insert(0, str(REPO))
 
 from eulereye import __version__  # noqa: E402
 from eulereye.textmetrics import cer  # noqa: E402
+from results_file import write_section  # noqa: E402  (bench/, the script's own folder)
 
 SHARED = Path(os.environ.get("BENCH_SHARED", REPO.parent / "shared"))
 REAL_PAGES = [
@@ -286,7 +287,7 @@ def main() -> None:
             # Rewritten after every page: a long run stopped early still leaves its results.
             left = len(todo) - number - 1
             progress = f" (partial: {number + 1} of {len(todo)} pages)" if left else ""
-            target.write_text(report(results, quick, (load_at_start, os.getloadavg()[0]), progress))
+            write_section(target, "pipeline", report(results, quick, (load_at_start, os.getloadavg()[0]), progress))
     print(f"wrote {target}")
 
 

@@ -1,5 +1,6 @@
 """Segmentation benchmark: classical, FCN and Tesseract's own block layout (the peer) on real
-newspaper pages, real book pages with text and generated pages. Writes bench/SEGMENTATION.md
+newspaper pages, real book pages with text and generated pages. Writes its section of
+bench/RESULTS.md
 and says which segmenter ``--segmenter auto`` should be (``AUTO_CHOICE`` in
 eulereye/segment/base.py).
 
@@ -26,6 +27,7 @@ from eulereye.evaluation.layout_eval import PredictedSection, mean_scores, score
 from eulereye.imaging import load_frames
 from eulereye.model import Region
 from eulereye.segment.base import AUTO_CHOICE
+from results_file import write_section  # bench/, the script's own folder
 
 REPO = Path(__file__).resolve().parents[1]
 SEGMENTERS = ("classical", "fcn", "tesseract-blocks")
@@ -206,7 +208,7 @@ def main() -> None:
     parser.add_argument("--lang", default="Fraktur+lat", help="Tesseract models for the CER pages")
     parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data",
                         help="the shared dev data folder (default: ../shared/data)")
-    parser.add_argument("--out", type=Path, default=REPO / "bench" / "SEGMENTATION.md")
+    parser.add_argument("--out", type=Path, default=REPO / "bench" / "RESULTS.md")
     args = parser.parse_args()
 
     segmenters = {name: make_segmenter(name) for name in SEGMENTERS}
@@ -223,7 +225,7 @@ def main() -> None:
         ocr.close()
     default, reason = choose_default(results["newspaper-layout (real)"])
     text = report(results, timing_row(segmenters, args.data), fcn_load_seconds(), default, reason, args)
-    args.out.write_text(text)
+    write_section(args.out, "segmentation", text)
     if default != AUTO_CHOICE:
         print(f"NOTE: the measured default is {default}; set AUTO_CHOICE in eulereye/segment/base.py")
     print(text)

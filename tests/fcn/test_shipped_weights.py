@@ -11,7 +11,7 @@ from eulereye.segment.base import AUTO_CHOICE
 from eulereye.segment.fcn import DEFAULT_WEIGHTS, FcnSegmenter
 from eulereye.synth import generate_page
 
-BENCH_RESULTS = Path(__file__).resolve().parents[2] / "bench" / "SEGMENTATION.md"
+BENCH_RESULTS = Path(__file__).resolve().parents[2] / "bench" / "RESULTS.md"
 TEST_SEED = 8_000_001  # no training run uses this seed
 
 
@@ -33,6 +33,6 @@ def test_shipped_weights_segment_a_generated_page():
 
 
 def test_auto_is_the_measured_default():
-    # bench/SEGMENTATION.md measured which segmenter is the default; AUTO_CHOICE records it.
+    # bench/RESULTS.md (Segmentation) measured which segmenter is the default; AUTO_CHOICE records it.
     assert "**Default (`--segmenter auto`): " + AUTO_CHOICE + ".**" in BENCH_RESULTS.read_text()
     assert get_segmenter("auto").name == AUTO_CHOICE
