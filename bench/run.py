@@ -36,9 +36,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from results_file import write_section  # noqa: E402  (bench/, the script's own folder)
+
 from eulereye import __version__  # noqa: E402
 from eulereye.textmetrics import cer  # noqa: E402
-from results_file import write_section  # noqa: E402  (bench/, the script's own folder)
 
 SHARED = Path(os.environ.get("BENCH_SHARED", REPO.parent / "shared"))
 REAL_PAGES = [

@@ -20,6 +20,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
+from results_file import write_section  # bench/, the script's own folder
 
 from eulereye.config import DEFAULT_MAX_PIXELS
 from eulereye.deskew import straighten
@@ -27,7 +28,6 @@ from eulereye.evaluation.layout_eval import PredictedSection, mean_scores, score
 from eulereye.imaging import load_frames
 from eulereye.model import Region
 from eulereye.segment.base import AUTO_CHOICE
-from results_file import write_section  # bench/, the script's own folder
 
 REPO = Path(__file__).resolve().parents[1]
 SEGMENTERS = ("classical", "fcn", "tesseract-blocks")
@@ -179,7 +179,7 @@ def report(results: dict[str, dict[str, list]], timing: dict, load_s: float, def
                          f"{m['seconds'] * 1000:.0f} |")
     lines += [
         "",
-        f"Speed on the 3174x4667 Highland Recorder page (best of 3): "
+        "Speed on the 3174x4667 Highland Recorder page (best of 3): "
         + ", ".join(f"{n} {ms:.0f} ms" for n, ms in timing.items())
         + f". FCN weights load in {load_s * 1000:.0f} ms.",
         "",

@@ -13,11 +13,10 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from eulereye.evaluation.pagexml import PageLayout, read_page_xml
 from eulereye.evaluation.scores import detection_scores
 from eulereye.model import BBox
-from eulereye.segment.metrics import (
-    PageLayout, coverage, order_agreement, read_page_xml, straddle_rate,
-)
+from eulereye.segment.metrics import coverage, order_agreement, straddle_rate
 from eulereye.textmetrics import cer
 
 # Section kinds without text: not compared with GT text regions.

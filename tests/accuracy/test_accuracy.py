@@ -14,9 +14,9 @@ import pytest
 from PIL import Image
 
 from eulereye.evaluation.layout_eval import gt_text
+from eulereye.evaluation.pagexml import read_page_xml
 from eulereye.outputs.store import LocalStore
 from eulereye.pipeline import Options, Pipeline
-from eulereye.segment.metrics import read_page_xml
 from eulereye.synth import generate_page
 from eulereye.textmetrics import cer
 from tests.conftest import REPO

@@ -4,10 +4,11 @@ import cv2
 import numpy as np
 import pytest
 
+from eulereye.evaluation.pagexml import read_page_xml
+from eulereye.evaluation.scores import detection_scores
 from eulereye.model import REGION_KINDS
 from eulereye.segment import get_segmenter
-from eulereye.segment.metrics import coverage, order_agreement, read_page_xml, straddle_rate
-from eulereye.evaluation.scores import detection_scores
+from eulereye.segment.metrics import coverage, order_agreement, straddle_rate
 from eulereye.synth import generate_page
 from eulereye.synth.render import font
 

@@ -2,7 +2,8 @@
 
 import pytest
 
-from eulereye.segment.metrics import coverage, order_agreement, read_page_xml, straddle_rate
+from eulereye.evaluation.pagexml import read_page_xml
+from eulereye.segment.metrics import coverage, order_agreement, straddle_rate
 
 LEFT, RIGHT = (0, 0, 100, 500), (120, 0, 220, 500)  # two columns side by side
 BELOW = (0, 600, 220, 700)
