@@ -41,3 +41,29 @@ def save_png(array: np.ndarray, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     Image.fromarray(array).save(path)
     return path
+
+
+WORDS = "the harbour board met on monday and agreed that the new pier shall open in june".split()
+
+
+def column_page(lines, x0=150, x1=900, top=200, size=28, width=1100, height=1200):
+    """A page with one justified column: ``lines`` are (indent in letters, words); a line
+    with fewer than 8 words is the short last line of a paragraph. Returns the page and the
+    box of each line."""
+    page = Image.new("L", (width, height), 255)
+    draw, face = ImageDraw.Draw(page), ImageFont.truetype(FONT, size)
+    line_boxes, y = [], top
+    for indent, words in lines:
+        x = x0 + indent * size
+        gap = (x1 - x - sum(face.getlength(w) for w in words)) / (len(words) - 1) if len(words) >= 8 else size / 3
+        for word in words:
+            draw.text((x, y), word, font=face, fill=0)
+            x += face.getlength(word) + gap
+        line_boxes.append((x0, y, x1, y + size))
+        y += round(1.3 * size)
+    return np.asarray(page), line_boxes
+
+
+def paragraph(lines, last_words=3):
+    """``column_page`` lines of a paragraph: indented first line, short last line."""
+    return [(1 if i == 0 else 0, WORDS[i : i + 9]) for i in range(lines - 1)] + [(0, WORDS[:last_words])]

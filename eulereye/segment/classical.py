@@ -35,6 +35,7 @@ import numpy as np
 
 from eulereye.model import BBox, Region
 from eulereye.segment.order import order_regions
+from eulereye.segment.paragraphs import starts_paragraph
 
 WORK_WIDTH = 1600  # pixels: enough for 8-10 px body letters on a 7-column page
 MIN_CONTRAST = 40  # grey levels between paper and ink below which a page counts as blank
@@ -55,8 +56,6 @@ MIN_LETTERS = 2  # blocks with fewer letter-sized shapes are noise
 FEW_SIZE_RATIO = 2.0  # ... but still no closer to other sizes than this
 SPECK = 0.35  # ink components smaller than this in both directions are noise
 LINE_GAP = 1.3  # fragments closer than this vertically may belong to one block
-INDENT = 0.8  # a line starting this much right of a shorter line above starts a paragraph ...
-SHORT_LINE = 1.5  # ... when the line above ends at least this much left of it
 SIZE_RATIO = 1.5  # fragments whose text sizes differ more than this stay apart
 CLOSE_SIZE = 1.2  # ... and headline-sized type joins body-sized type only within this ratio
 HEADLINE_SIZE = 1.45  # text this much larger than the body is a headline ...
@@ -374,7 +373,7 @@ def _blocks(fragments: list[Fragment], text_ink: np.ndarray, cuts: Cuts, size: f
         similar &= (large[lo:i] == large[i]) | (ratio <= CLOSE_SIZE)
         stacked = _stacked(boxes[i], boxes[lo:i], sizes[i], sizes[lo:i])
         stacked &= similar & ~pictures[lo:i] & ~pictures[i]
-        stacked &= ~_starts_paragraph(boxes[i], boxes[lo:i], sizes[i])
+        stacked &= ~starts_paragraph(boxes[i], boxes[lo:i], sizes[i])
         for j in lo + np.flatnonzero(stacked):
             # Lines of one headline join: word spaces in large type look like gutters.
             if (large[i] and large[j]) or not _crosses_cut(boxes[j], boxes[i], cuts, ink_columns, sizes[i]):
@@ -401,12 +400,6 @@ def _stacked(box: np.ndarray, above: np.ndarray, size: float, sizes: np.ndarray)
     near = (gap >= -0.5 * size) & (gap <= LINE_GAP * np.maximum(sizes, size))
     overlap = np.minimum(above[:, 2], x1) - np.maximum(above[:, 0], x0)
     return near & (overlap >= 0.5 * np.minimum(above[:, 2] - above[:, 0], x1 - x0))
-
-
-def _starts_paragraph(box: np.ndarray, above: np.ndarray, size: float) -> np.ndarray:
-    """Whether ``box`` starts a new paragraph below each of ``above``: it is indented and the
-    line above it ends short (the last line of the paragraph before)."""
-    return (box[0] - above[:, 0] >= INDENT * size) & (box[2] - above[:, 2] >= SHORT_LINE * size)
 
 
 def _same_row(box: np.ndarray, others: np.ndarray, sizes: np.ndarray) -> np.ndarray:

@@ -183,10 +183,11 @@ class FcnSegmenter:
 
     def segment(self, gray: np.ndarray) -> list[Region]:
         from eulereye.segment.order import order_regions
+        from eulereye.segment.paragraphs import split_paragraphs
 
         classes = self.predict_classes(gray)
         regions = masks_to_regions(classes, gray.shape, self.config.input_long_side)
-        regions = mark_masthead(regions, gray.shape[1], gray.shape[0])
+        regions = split_paragraphs(gray, mark_masthead(regions, gray.shape[1], gray.shape[0]))
         return order_regions(regions, gray.shape[1], gray.shape[0])
 
 

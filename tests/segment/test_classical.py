@@ -10,9 +10,7 @@ from eulereye.model import REGION_KINDS
 from eulereye.segment import get_segmenter
 from eulereye.segment.metrics import coverage, order_agreement, straddle_rate
 from eulereye.synth import generate_page
-from eulereye.synth.render import font
-
-WORDS = "the harbour board met on monday and agreed that the new pier shall open in june".split()
+from tests.conftest import WORDS, column_page, paragraph
 
 SEGMENTER = get_segmenter("classical")
 TEXT_KINDS = ("text", "headline", "masthead")
@@ -78,33 +76,9 @@ def test_generated_pages_read_in_order_without_straddling(seed, degrade):
     assert "headline" in {r.kind for r in regions}
 
 
-def draw_column(lines, x0=150, x1=900, top=200, size=28, width=1100, height=1200):
-    """A page with one justified column: ``lines`` are (indent in letters, words); a line
-    with fewer than 8 words is the short last line of a paragraph. Returns the page and the
-    box of each line."""
-    from PIL import Image, ImageDraw
-
-    page = Image.new("L", (width, height), 255)
-    draw, face = ImageDraw.Draw(page), font("DejaVuSerif.ttf", size)
-    line_boxes, y = [], top
-    for indent, words in lines:
-        x = x0 + indent * size
-        gap = (x1 - x - sum(face.getlength(w) for w in words)) / (len(words) - 1) if len(words) >= 8 else size / 3
-        for word in words:
-            draw.text((x, y), word, font=face, fill=0)
-            x += face.getlength(word) + gap
-        line_boxes.append((x0, y, x1, y + size))
-        y += round(1.3 * size)
-    return np.asarray(page), line_boxes
-
-
-def paragraph(lines, last_words=3):
-    return [(1 if i == 0 else 0, WORDS[i : i + 9]) for i in range(lines - 1)] + [(0, WORDS[:last_words])]
-
-
 def test_paragraphs_become_sections_of_their_own():
     # An indented line under a short one starts a paragraph, as GT layouts (and ALTO blocks) have it.
-    page, lines = draw_column(paragraph(5) + paragraph(4))
+    page, lines = column_page(paragraph(5) + paragraph(4))
     texts = [r.bbox for r in SEGMENTER.segment(page) if r.kind == "text"]
     assert len(texts) == 2
     first, second = sorted(texts, key=lambda b: b[1])
@@ -112,14 +86,14 @@ def test_paragraphs_become_sections_of_their_own():
 
 
 def test_a_line_running_on_under_a_full_one_is_no_new_paragraph():
-    page, _ = draw_column([(0, WORDS[i : i + 9]) for i in range(6)] + [(0, WORDS[:3])])
+    page, _ = column_page([(0, WORDS[i : i + 9]) for i in range(6)] + [(0, WORDS[:3])])
     assert len([r for r in SEGMENTER.segment(page) if r.kind == "text"]) == 1
 
 
 def test_facing_page_sliver_at_the_scan_edge_is_dropped():
-    page, _ = draw_column(paragraph(8), width=1000)
+    page, _ = column_page(paragraph(8), width=1000)
     page = page.copy()
-    sliver, _ = draw_column(paragraph(8), x0=0, x1=700, width=1000)
+    sliver, _ = column_page(paragraph(8), x0=0, x1=700, width=1000)
     page[:, 960:] = sliver[:, 660:700]  # the right ends of another page's lines, cut by the scan
     texts = [r.bbox for r in SEGMENTER.segment(page)]
     assert len(texts) == 1 and texts[0][2] < 950
