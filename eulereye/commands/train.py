@@ -88,5 +88,18 @@ def export(best_checkpoint: Path, target: Path, settings: TrainSettings, metrics
                  "generator": "eulereye.synth.generate_page(seed) for seeds "
                               f"{settings.seed * 100_000}.. (train), 1000000.. (validation)"},
         "validation": metrics,
+        "run": _run_record(best_checkpoint.parent),
     }
     target.with_suffix(".json").write_text(json.dumps(record, indent=2) + "\n")
+
+
+def _run_record(run: Path) -> dict:
+    """How long the run took to its last validation, and on what."""
+    import os
+    import platform
+
+    log = run / "log.jsonl"
+    lines = log.read_text().splitlines() if log.exists() else []
+    last = json.loads(lines[-1]) if lines else {}
+    return {"seconds": last.get("seconds"), "last_step": last.get("step"),
+            "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, {platform.system()}"}

@@ -25,6 +25,7 @@ def test_train_smoke_runs_exports_and_resumes(tmp_path, capsys):
     record = json.loads(weights.with_suffix(".json").read_text())
     assert record["command"].startswith("eulereye train") and record["data"]["train_pages"] == 3
     assert record["validation"] == best
+    assert record["run"]["last_step"] == 6 and record["run"]["seconds"] == log[-1]["seconds"]
     load_checkpoint(weights)  # the exported weights load on their own
 
     # A finished run resumed does no more steps; one given more steps continues from its state.
