@@ -27,6 +27,7 @@ from eulereye.deskew import straighten
 from eulereye.evaluation.layout_eval import PredictedSection, mean_scores, score_page
 from eulereye.imaging import load_frames
 from eulereye.model import Region
+from eulereye.pipeline import read_text
 from eulereye.segment.base import AUTO_CHOICE
 
 REPO = Path(__file__).resolve().parents[1]
@@ -107,7 +108,7 @@ def run_dataset(pages, segmenters: dict, ocr) -> dict[str, list]:
             texts = [""] * len(regions)
             if ocr is not None:
                 texts = ["\n".join(line.text for line in lines)
-                         for lines in ocr.read_regions(gray, regions, name)]
+                         for lines in read_text(ocr, gray, regions, name)]
             sections = [PredictedSection(r.bbox, r.kind, t) for r, t in zip(regions, texts)]
             score = score_page(name, sections, xml, with_text=ocr is not None)
             score.seconds = seconds

@@ -74,6 +74,17 @@ def _to_original(lines: list[Line], straight: Straightened) -> list[Line]:
             for line in lines]
 
 
+def read_text(engine, gray: np.ndarray, regions: list[Region], name: str) -> list[list[Line]]:
+    """The lines of each region, OCR'd by ``engine``; pictures get none (reading an engraving
+    yields only garbage, and a caption is a text region of its own)."""
+    wanted = [i for i, r in enumerate(regions) if r.kind not in UNREAD_KINDS]
+    read = engine.read_regions(gray, [regions[i] for i in wanted], name)
+    lines: list[list[Line]] = [[] for _ in regions]
+    for i, region_lines in zip(wanted, read):
+        lines[i] = region_lines
+    return lines
+
+
 def geometric_ids(regions: list[Region]) -> list[int]:
     """Stable section ids: 1-based rank of each region top-to-bottom, then left-to-right,
     independent of the reading order (which is a judgement and may change)."""
@@ -149,7 +160,7 @@ class Pipeline:
             regions = self.segmenter.segment(straight.gray)
         log.info("segmented", page=name, sections=len(regions), seconds=timings.seconds["segment"])
         with timings.stage("ocr"):
-            lines_per_region = self._read_text(straight.gray, regions, name)
+            lines_per_region = read_text(self.engine, straight.gray, regions, name)
         page = self._page_model(name, width, height, straight, regions, lines_per_region)
         log.info("recognised", page=name, words=page.word_count, seconds=timings.seconds["ocr"])
         with timings.stage("write"):
@@ -160,15 +171,6 @@ class Pipeline:
         log.info("written", page=name, seconds=timings.seconds["write"])
         return page
 
-    def _read_text(self, gray: np.ndarray, regions: list[Region], name: str) -> list[list[Line]]:
-        """OCR the regions that hold text; pictures get none (reading an engraving yields
-        only garbage, and a caption is a text region of its own)."""
-        wanted = [i for i, r in enumerate(regions) if r.kind not in UNREAD_KINDS]
-        read = self.engine.read_regions(gray, [regions[i] for i in wanted], name)
-        lines: list[list[Line]] = [[] for _ in regions]
-        for i, region_lines in zip(wanted, read):
-            lines[i] = region_lines
-        return lines
 
     @staticmethod
     def _page_model(name, width, height, straight, regions, lines_per_region) -> Page:
