@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
+from eulereye.ink import letter_height, otsu_ink
 from eulereye.model import BBox
 
 MIN_ANGLE = 0.1  # smaller skews are left alone: not worth resampling the page for
@@ -105,8 +106,7 @@ def _small_ink(gray: np.ndarray) -> np.ndarray:
     """Ink mask (255 = ink) of a copy of the page at most ``_WORK_SIDE`` pixels long."""
     scale = min(1.0, _WORK_SIDE / max(gray.shape))
     small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    _, ink = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
-    return ink
+    return otsu_ink(small)
 
 
 def _ink_points(ink: np.ndarray) -> np.ndarray:
@@ -124,11 +124,9 @@ def _line_slope(ink: np.ndarray) -> float | None:
     """Median slope in degrees (positive: down to the right) of the text lines, each weighted
     by its length; None when fewer than ``_MIN_LINES`` line-shaped blobs are found."""
     _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    heights, widths = stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_WIDTH]
-    letters = heights[(heights >= 3) & (widths >= 2) & (widths <= 4 * heights) & (heights <= 60)]
-    if letters.size == 0:
+    size = letter_height(stats[1:])
+    if size is None:
         return None
-    size = float(np.median(letters))
     smear = cv2.getStructuringElement(cv2.MORPH_RECT, (max(1, round(1.5 * size)), 1))
     count, labels, stats, _ = cv2.connectedComponentsWithStats(
         cv2.morphologyEx(ink, cv2.MORPH_CLOSE, smear), connectivity=8)
@@ -137,7 +135,7 @@ def _line_slope(ink: np.ndarray) -> float | None:
     lines[0] = False
     if lines.sum() < _MIN_LINES:
         return None
-    ys, xs = np.nonzero(np.isin(labels, np.flatnonzero(lines)))
+    ys, xs = np.nonzero(lines[labels])
     owner = labels[ys, xs]
     pixels = np.bincount(owner, minlength=count).astype(np.float64)
     dx = xs - np.bincount(owner, xs, count)[owner] / pixels[owner]

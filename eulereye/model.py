@@ -15,6 +15,15 @@ BBox = tuple[int, int, int, int]
 REGION_KINDS = ("masthead", "headline", "text", "illustration", "advert", "rule")
 
 
+def area(box: BBox) -> int:
+    return max(0, box[2] - box[0]) * max(0, box[3] - box[1])
+
+
+def intersection(a: BBox, b: BBox) -> int:
+    """Area the two boxes share."""
+    return max(0, min(a[2], b[2]) - max(a[0], b[0])) * max(0, min(a[3], b[3]) - max(a[1], b[1]))
+
+
 def union(boxes: list[BBox]) -> BBox:
     """The smallest box holding every box given (which must not be empty)."""
     return (

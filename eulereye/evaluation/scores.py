@@ -6,19 +6,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from eulereye.model import BBox
+from eulereye.model import BBox, area, intersection
 
 
 def iou(a: BBox, b: BBox) -> float:
-    ix = max(0, min(a[2], b[2]) - max(a[0], b[0]))
-    iy = max(0, min(a[3], b[3]) - max(a[1], b[1]))
-    inter = ix * iy
-    union = _area(a) + _area(b) - inter
+    inter = intersection(a, b)
+    union = area(a) + area(b) - inter
     return inter / union if union else 0.0
-
-
-def _area(b: BBox) -> int:
-    return max(0, b[2] - b[0]) * max(0, b[3] - b[1])
 
 
 def match_boxes(pred: list[BBox], gt: list[BBox], threshold: float = 0.5) -> dict[int, int]:

@@ -25,6 +25,7 @@ import cv2
 import numpy as np
 
 from eulereye.errors import BadImageError, PageError, TransientError
+from eulereye.ink import downscale, otsu_ink
 from eulereye.logs import get_logger
 from eulereye.model import BBox, Line, Region, Word
 from eulereye.ocr.textract_parse import UPRIGHT, Direction, order_lines, page_blocks, text_direction, words_by_line
@@ -86,8 +87,7 @@ def fits(gray: np.ndarray, data: bytes) -> bool:
 
 def text_height(gray: np.ndarray) -> float:
     """Median height in pixels of letter-sized dark blobs: how tall the text is."""
-    _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
-    _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    _, _, stats, _ = cv2.connectedComponentsWithStats(otsu_ink(gray), connectivity=8)
     heights = stats[1:, cv2.CC_STAT_HEIGHT]
     widths = stats[1:, cv2.CC_STAT_WIDTH]
     letters = heights[(heights >= 4) & (heights <= 300) & (widths <= 3 * heights)]
@@ -105,8 +105,7 @@ def plan_calls(gray: np.ndarray, region: int | None = None,
     height = text_height(gray)
     scale = min(1.0, MAX_SIDE / max(h, w), math.sqrt(0.9 * MAX_BYTES / len(data)))
     while height * scale >= MIN_TEXT_PX:
-        small = cv2.resize(gray, (max(1, round(w * scale)), max(1, round(h * scale))),
-                           interpolation=cv2.INTER_AREA)
+        small = downscale(gray, scale)
         data = encode(small)
         if fits(small, data):
             return [(Call(page, page, scale, region), data)]

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from eulereye.model import BBox, Line, Word
+from eulereye.model import BBox, Line, Word, union
 
 
 @dataclass(frozen=True)
@@ -134,13 +134,8 @@ def order_lines(lines: list[Line], direction: Direction = UPRIGHT) -> list[Line]
     boxes = [direction.upright(line.bbox) for line in lines]
     line_height = sorted(b[3] - b[1] for b in boxes)[len(boxes) // 2] or 1.0
     blocks = _column_blocks(boxes, line_height)
-    ordered = _xy_cut(blocks, [_union(boxes, b) for b in blocks])
+    ordered = _xy_cut(blocks, [union([boxes[i] for i in b]) for b in blocks])
     return [lines[i] for block in ordered for i in block]
-
-
-def _union(boxes, indices):
-    return (min(boxes[i][0] for i in indices), min(boxes[i][1] for i in indices),
-            max(boxes[i][2] for i in indices), max(boxes[i][3] for i in indices))
 
 
 def _x_overlap(a, b) -> float:

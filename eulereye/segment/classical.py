@@ -33,12 +33,12 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from eulereye.model import BBox, Region
+from eulereye.ink import MIN_CONTRAST, downscale, letter_height, otsu_ink
+from eulereye.model import BBox, Region, area, intersection, union
 from eulereye.segment.order import order_regions
 from eulereye.segment.paragraphs import starts_paragraph
 
 WORK_WIDTH = 1600  # pixels: enough for 8-10 px body letters on a 7-column page
-MIN_CONTRAST = 40  # grey levels between paper and ink below which a page counts as blank
 MIN_TEXT_SIZE = 4.0  # working pixels; smaller estimated letters are clamped up to this
 
 # Multiples of the body text size (the median letter height in working pixels).
@@ -96,7 +96,7 @@ class ClassicalSegmenter:
         if gray.ndim != 2 or min(gray.shape) < 8:
             return []
         scale = min(1.0, WORK_WIDTH / gray.shape[1])
-        small = gray if scale == 1.0 else _downscale(gray, scale)
+        small = gray if scale == 1.0 else downscale(gray, scale)
         ink = _ink_mask(small)
         if ink is None:
             return []
@@ -169,14 +169,9 @@ def _edge_sliver(box: BBox, width: int, size: float) -> bool:
     return at_edge and box[2] - box[0] < MIN_COLUMN * size
 
 
-def _downscale(gray: np.ndarray, scale: float) -> np.ndarray:
-    size = (max(1, round(gray.shape[1] * scale)), max(1, round(gray.shape[0] * scale)))
-    return cv2.resize(gray, size, interpolation=cv2.INTER_AREA)
-
-
 def _ink_mask(small: np.ndarray) -> np.ndarray | None:
     """255 where there is ink; None for a blank page (no clear paper/ink contrast)."""
-    threshold, ink = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    ink = otsu_ink(small)
     dark = small[ink > 0]
     light = small[ink == 0]
     if dark.size == 0 or light.size == 0:
@@ -187,13 +182,8 @@ def _ink_mask(small: np.ndarray) -> np.ndarray | None:
 
 
 def _text_size(stats: np.ndarray) -> float:
-    """Median height of letter-like ink components (not specks, not rules or pictures)."""
-    heights = stats[:, cv2.CC_STAT_HEIGHT]
-    widths = stats[:, cv2.CC_STAT_WIDTH]
-    letters = heights[(heights >= 3) & (widths >= 2) & (widths <= 4 * heights) & (heights <= 60)]
-    if letters.size == 0:
-        return MIN_TEXT_SIZE
-    return max(MIN_TEXT_SIZE, float(np.median(letters)))
+    """The body text size: the letters' median height, at least ``MIN_TEXT_SIZE``."""
+    return max(MIN_TEXT_SIZE, letter_height(stats) or MIN_TEXT_SIZE)
 
 
 def _kernel(width: float, height: float) -> np.ndarray:
@@ -524,7 +514,7 @@ def _join_stacked(boxes: list[tuple[BBox, bool]], rules: np.ndarray, size: float
         if above is None:
             joined.append((box, piece))
         else:
-            joined[above] = (_box_union(joined[above][0], box), True)
+            joined[above] = (union([joined[above][0], box]), True)
     return [box for box, _ in joined]
 
 
@@ -539,10 +529,6 @@ def _continues(upper: BBox, lower: BBox, rules: np.ndarray, size: float) -> bool
     return not between.any()
 
 
-def _box_union(a: BBox, b: BBox) -> BBox:
-    return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
-
-
 def _ink_box(ink: np.ndarray, box: BBox) -> BBox | None:
     """The bounding box of the ink inside ``box``; None when there is none."""
     x0, y0, x1, y1 = box
@@ -553,14 +539,13 @@ def _ink_box(ink: np.ndarray, box: BBox) -> BBox | None:
 
 
 def _union(fragments: list[Fragment]) -> BBox:
-    boxes = np.array([f.box for f in fragments])
-    return (int(boxes[:, 0].min()), int(boxes[:, 1].min()), int(boxes[:, 2].max()), int(boxes[:, 3].max()))
+    return union([f.box for f in fragments])
 
 
 def _absorb_nested(blocks: list[list[Fragment]]) -> list[list[Fragment]]:
     """Text blocks lying (mostly) inside a larger text block become part of it. Pictures
     neither absorb nor are absorbed: a caption inside a picture's box stays text."""
-    boxed = sorted(((_union(b), b) for b in blocks), key=lambda item: -_area(item[0]))
+    boxed = sorted(((_union(b), b) for b in blocks), key=lambda item: -area(item[0]))
     kept: list[tuple[BBox, list[Fragment]]] = []
     hosts: list[int] = []  # indexes into ``kept`` of the text blocks (the possible hosts)
     for box, block in boxed:
@@ -573,7 +558,7 @@ def _absorb_nested(blocks: list[list[Fragment]]) -> list[list[Fragment]]:
             kept.append((box, block))
         else:
             kept[host][1].extend(block)
-            kept[host] = (_box_union(kept[host][0], box), kept[host][1])
+            kept[host] = (union([kept[host][0], box]), kept[host][1])
     return [block for _, block in kept]
 
 
@@ -600,14 +585,8 @@ def _padded(boxes: list[BBox], size: float, shape: tuple[int, int]) -> list[BBox
     return padded
 
 
-def _area(box: BBox) -> int:
-    return max(0, box[2] - box[0]) * max(0, box[3] - box[1])
-
-
 def _inside(inner: BBox, outer: BBox) -> bool:
-    ix = max(0, min(inner[2], outer[2]) - max(inner[0], outer[0]))
-    iy = max(0, min(inner[3], outer[3]) - max(inner[1], outer[1]))
-    return ix * iy >= 0.8 * max(1, _area(inner))
+    return intersection(inner, outer) >= 0.8 * max(1, area(inner))
 
 
 def _kinds(blocks: list[list[Fragment]], body: float, shape: tuple[int, int]) -> list[str]:

@@ -35,7 +35,7 @@ import cv2
 import numpy as np
 
 from eulereye.config import Settings, cpu_count
-from eulereye.model import BBox, Region
+from eulereye.model import BBox, Region, area
 
 if TYPE_CHECKING:
     import torch
@@ -148,7 +148,7 @@ def make_target(sections: list[tuple[BBox, str]], labels: np.ndarray, long_side:
     factor = out_w / labels.shape[1]
     target = np.zeros((-(-h // 16) * 8, -(-w // 16) * 8), np.uint8)
     # Biggest first, so a small section inside a big one (a picture in an advert) stays visible.
-    for (x0, y0, x1, y1), kind in sorted(sections, key=lambda s: -_box_area(s[0])):
+    for (x0, y0, x1, y1), kind in sorted(sections, key=lambda s: -area(s[0])):
         cls = KIND_CLASSES.get(kind)
         if cls is not None:
             tx0, ty0 = round(x0 * factor) + 1, round(y0 * factor) + 1
@@ -157,10 +157,6 @@ def make_target(sections: list[tuple[BBox, str]], labels: np.ndarray, long_side:
     rule_share = cv2.resize((labels == 3).astype(np.float32), (out_w, out_h), interpolation=cv2.INTER_AREA)
     target[:out_h, :out_w][rule_share > 0.15] = 3
     return target
-
-
-def _box_area(box: BBox) -> int:
-    return (box[2] - box[0]) * (box[3] - box[1])
 
 
 class FcnSegmenter:
@@ -219,8 +215,8 @@ def masks_to_regions(classes: np.ndarray, page_shape: tuple[int, int], long_side
     for cls, kind in CLASS_KINDS.items():
         mask = (classes == cls).astype(np.uint8)
         count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-        for x, y, w, h, area in stats[1:count]:
-            if area < min_area:
+        for x, y, w, h, pixels in stats[1:count]:
+            if pixels < min_area:
                 continue
             pieces = ([(0, 0, w, h)] if kind == "rule"
                       else xy_cut(mask[y:y + h, x:x + w], min_gap=2, min_area=min_area))

@@ -18,18 +18,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from eulereye.model import BBox
+from eulereye.model import BBox, area, intersection
 
 MOST = 0.5  # "covers most of" a region: more than this share of its area
 COVERAGE_GRID = 2000  # coverage is rasterised with at most this many cells on the long side
-
-
-def _area(box: BBox) -> int:
-    return max(0, box[2] - box[0]) * max(0, box[3] - box[1])
-
-
-def _intersection(a: BBox, b: BBox) -> int:
-    return max(0, min(a[2], b[2]) - max(a[0], b[0])) * max(0, min(a[3], b[3]) - max(a[1], b[1]))
 
 
 def _side_by_side(a: BBox, b: BBox) -> bool:
@@ -40,7 +32,7 @@ def _side_by_side(a: BBox, b: BBox) -> bool:
 
 def straddles(pred: BBox, gt_text_boxes: Sequence[BBox]) -> bool:
     """Whether ``pred`` covers most of two ground-truth text regions standing side by side."""
-    covered = [g for g in gt_text_boxes if _area(g) and _intersection(pred, g) > MOST * _area(g)]
+    covered = [g for g in gt_text_boxes if area(g) and intersection(pred, g) > MOST * area(g)]
     return any(
         _side_by_side(a, b) for i, a in enumerate(covered) for b in covered[i + 1 :]
     )
@@ -85,7 +77,7 @@ def order_agreement(pred_boxes: Sequence[BBox], gt_boxes: Sequence[BBox]) -> flo
     """
     ranks = []
     for pred in pred_boxes:
-        overlaps = [_intersection(pred, g) for g in gt_boxes]
+        overlaps = [intersection(pred, g) for g in gt_boxes]
         if overlaps and max(overlaps) > 0:
             ranks.append(int(np.argmax(overlaps)))
     rank = np.array(ranks)

@@ -8,9 +8,9 @@ lines. Lines are found by the ink profile of the section, so the page must be st
 
 from __future__ import annotations
 
-import cv2
 import numpy as np
 
+from eulereye.ink import MIN_CONTRAST, otsu_ink
 from eulereye.model import Region
 
 # Multiples of the text size (the height of the section's lines).
@@ -48,9 +48,9 @@ def _paragraphs(gray: np.ndarray, region: Region) -> list[Region]:
 
 def _lines(crop: np.ndarray) -> np.ndarray:
     """Text lines of a crop as (x0, y0, x1, y1) rows: runs of rows with ink (Otsu)."""
-    if crop.size == 0 or int(crop.max()) - int(crop.min()) < 40:
+    if crop.size == 0 or int(crop.max()) - int(crop.min()) < MIN_CONTRAST:
         return np.empty((0, 4), int)
-    _, ink = cv2.threshold(crop, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    ink = otsu_ink(crop) > 0
     inked = np.concatenate(([0], (ink.sum(axis=1) > 0).astype(np.int8), [0]))
     edges = np.flatnonzero(np.diff(inked))
     runs = list(zip(edges[0::2], edges[1::2]))
