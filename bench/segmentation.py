@@ -23,12 +23,12 @@ import numpy as np
 from results_file import write_section  # bench/, the script's own folder
 
 from eulereye.config import DEFAULT_MAX_PIXELS
-from eulereye.deskew import straighten
+from eulereye.deskew import Straightened
 from eulereye.evaluation.layout_eval import PredictedSection, mean_scores, score_page
 from eulereye.imaging import load_frames
 from eulereye.model import Region
 from eulereye.pipeline import read_text
-from eulereye.segment.base import AUTO_CHOICE
+from eulereye.segment.base import AUTO_CHOICE, segment_straightened
 
 REPO = Path(__file__).resolve().parents[1]
 SEGMENTERS = ("classical", "fcn", "tesseract-blocks")
@@ -72,12 +72,11 @@ def load_gray(path: Path) -> np.ndarray:
     return next(load_frames(path.read_bytes(), path.name, max_pixels=DEFAULT_MAX_PIXELS)).gray
 
 
-def segment_timed(segmenter, gray: np.ndarray) -> tuple[list[Region], float]:
+def segment_timed(segmenter, gray: np.ndarray) -> tuple[Straightened, list[Region], float]:
+    """The straightened page, its regions (in its pixels) and the seconds both took."""
     started = time.perf_counter()
-    straight = straighten(gray)
-    regions = segmenter.segment(straight.gray)
-    seconds = time.perf_counter() - started
-    return [Region(straight.to_original(r.bbox), r.kind) for r in regions], seconds
+    straight, regions = segment_straightened(segmenter, gray)
+    return straight, regions, time.perf_counter() - started
 
 
 def real_pages(folder: Path) -> list[tuple[str, Path, Path]]:
@@ -104,12 +103,13 @@ def run_dataset(pages, segmenters: dict, ocr) -> dict[str, list]:
     for name, image, xml in pages:
         gray = load_gray(image)
         for seg_name, segmenter in segmenters.items():
-            regions, seconds = segment_timed(segmenter, gray)
+            straight, regions, seconds = segment_timed(segmenter, gray)
             texts = [""] * len(regions)
-            if ocr is not None:
+            if ocr is not None:  # read as the pipeline reads: the straightened page
                 texts = ["\n".join(line.text for line in lines)
-                         for lines in read_text(ocr, gray, regions, name)]
-            sections = [PredictedSection(r.bbox, r.kind, t) for r, t in zip(regions, texts)]
+                         for lines in read_text(ocr, straight.gray, regions, name)]
+            sections = [PredictedSection(straight.to_original(r.bbox), r.kind, t)
+                        for r, t in zip(regions, texts)]
             score = score_page(name, sections, xml, with_text=ocr is not None)
             score.seconds = seconds
             scores[seg_name].append(score)
@@ -121,7 +121,7 @@ def run_dataset(pages, segmenters: dict, ocr) -> dict[str, list]:
 def timing_row(segmenters: dict, data: Path) -> dict[str, float]:
     """ms to segment the 3174x4667 Highland Recorder page (best of 3)."""
     gray = load_gray(data / TIMING_PAGE)
-    return {name: min(segment_timed(s, gray)[1] for _ in range(3)) * 1000
+    return {name: min(segment_timed(s, gray)[2] for _ in range(3)) * 1000
             for name, s in segmenters.items()}
 
 

@@ -41,12 +41,17 @@ _SUFFIX_FORMATS = {
     ".jp2": "JPEG 2000", ".j2k": "JPEG 2000", ".jpx": "JPEG 2000",
 }
 SUPPORTED_SUFFIXES = frozenset(_SUFFIX_FORMATS)
+# Image types we recognise but do not take: inside a folder they are reported as failed pages
+# rather than silently passed over. Other files there (METS, notes, checksums) are ignored.
+OTHER_IMAGE_SUFFIXES = frozenset({".gif", ".bmp", ".webp", ".pdf", ".heic", ".jxl", ".pnm",
+                                  ".pgm", ".ppm", ".pbm", ".ico", ".svg"})
+PAGE_SUFFIXES = SUPPORTED_SUFFIXES | OTHER_IMAGE_SUFFIXES  # what counts as a page to process
 
 # Pillow's format names we decode. MPO is what Pillow calls a JPEG carrying extra camera
 # pictures (multi-picture format); its first picture is the page.
 _SUPPORTED_FORMATS = {"PNG": "PNG", "JPEG": "JPEG", "MPO": "JPEG", "TIFF": "TIFF",
                       "JPEG2000": "JPEG 2000"}
-_SUPPORTED_NAMES = "PNG, JPEG, TIFF, JPEG 2000"
+_SUPPORTED_NAMES = ", ".join(dict.fromkeys(_SUPPORTED_FORMATS.values()))
 
 # Leading bytes of the formats we take, to say "a corrupt PNG" rather than "not an image".
 _SIGNATURES = {

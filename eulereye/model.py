@@ -13,6 +13,8 @@ BBox = tuple[int, int, int, int]
 
 # Kinds a segmenter may give a region. Writers and the overlay renderer rely on this set.
 REGION_KINDS = ("masthead", "headline", "text", "illustration", "advert", "rule")
+# Kinds that hold no text to read: not OCR'd, not compared with ground-truth text regions.
+TEXTLESS_KINDS = frozenset({"illustration", "rule"})
 
 
 def area(box: BBox) -> int:

@@ -16,6 +16,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from eulereye.commands.process import find_inputs
 from eulereye.logs import get_logger
+from eulereye.outputs.s3store import is_missing
 from eulereye.outputs.naming import page_name
 
 log = get_logger()
@@ -32,47 +33,46 @@ def sha256_of(path: Path) -> str:
 
 
 def already_there(s3, bucket: str, key: str, size: int, checksum: str) -> bool:
-    from botocore.exceptions import ClientError
-
     try:
         head = s3.head_object(Bucket=bucket, Key=key)
     except ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+        if is_missing(exc):
             return False
         raise
     return head["ContentLength"] == size and head.get("Metadata", {}).get(SHA256_METADATA) == checksum
 
 
-def upload(s3, folder: str, bucket: str, prefix: str = "input/", threads: int = 8, progress=None) -> Counter:
-    """Upload every page image under ``folder`` to ``prefix`` (multipart for large files,
-    ``threads`` files at once). A file already there with the same size and SHA-256 is skipped,
-    so an interrupted upload resumes where it stopped."""
+def upload(s3, folder: str, bucket: str, prefix: str = "input/", threads: int = 8, progress=None,
+           inputs: list[tuple[Path, str]] | None = None) -> Counter:
+    """Upload every page image under ``folder`` (``inputs``: those already found there) to
+    ``prefix`` (multipart for large files, ``threads`` files at once). A file already there
+    with the same size and SHA-256 is skipped, so an interrupted upload resumes where it
+    stopped. Returns how many were uploaded, skipped and failed."""
     from boto3.s3.transfer import TransferConfig
 
     transfer = TransferConfig(multipart_threshold=16 << 20, multipart_chunksize=16 << 20, max_concurrency=4)
-    counts: Counter = Counter()
 
-    def one(item: tuple[Path, str]) -> None:
+    def one(item: tuple[Path, str]) -> str:
         path, rel = item
         key, size, checksum = prefix + rel, path.stat().st_size, sha256_of(path)
         try:
             if already_there(s3, bucket, key, size, checksum):
-                counts["skipped"] += 1
+                status = "skipped"
             else:
                 s3.upload_file(str(path), bucket, key, Config=transfer,
                                ExtraArgs={"Metadata": {SHA256_METADATA: checksum}})
-                counts["uploaded"] += 1
+                status = "uploaded"
         except (BotoCoreError, ClientError, S3UploadFailedError) as exc:
             # One file that still fails after the client's retries must not stop the others;
             # running the upload again picks it up (finished files are skipped).
             log.warning("upload failed", file=rel, key=key, error=str(exc))
-            counts["failed"] += 1
+            status = "failed"
         if progress:
             progress(size)
+        return status
 
     with ThreadPoolExecutor(threads) as pool:
-        list(pool.map(one, find_inputs([folder])))
-    return counts
+        return Counter(pool.map(one, find_inputs([folder]) if inputs is None else inputs))
 
 
 def _keys(s3, bucket: str, prefix: str):
@@ -149,7 +149,9 @@ def requeue_errors(s3, sqs, bucket: str, queue_url: str, output_prefix="output/"
             continue
         try:
             replaced = s3.head_object(Bucket=bucket, Key=key)["LastModified"] > obj["LastModified"]
-        except s3.exceptions.ClientError:
+        except ClientError as exc:
+            if not is_missing(exc):
+                raise
             continue  # the input is gone: nothing to retry
         if every or replaced:
             sqs.send_message(QueueUrl=queue_url, MessageBody=page_event(bucket, key))

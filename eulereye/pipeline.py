@@ -26,7 +26,7 @@ from eulereye.deskew import Straightened, straighten
 from eulereye.errors import PageError
 from eulereye.imaging import load_frames
 from eulereye.logs import get_logger
-from eulereye.model import Line, Page, Region, Section, Word
+from eulereye.model import TEXTLESS_KINDS, Line, Page, Region, Section, Word
 from eulereye.ocr import get_engine
 from eulereye.outputs.naming import frame_name, output_path, page_name
 from eulereye.outputs.store import Store
@@ -34,7 +34,6 @@ from eulereye.outputs.writers import page_files, to_json
 from eulereye.segment import get_segmenter
 
 log = get_logger()
-UNREAD_KINDS = frozenset({"illustration", "rule"})
 
 
 @dataclass(frozen=True)
@@ -77,9 +76,11 @@ def _to_original(lines: list[Line], straight: Straightened) -> list[Line]:
 def read_text(engine, gray: np.ndarray, regions: list[Region], name: str) -> list[list[Line]]:
     """The lines of each region, OCR'd by ``engine``; pictures get none (reading an engraving
     yields only garbage, and a caption is a text region of its own)."""
-    wanted = [i for i, r in enumerate(regions) if r.kind not in UNREAD_KINDS]
-    read = engine.read_regions(gray, [regions[i] for i in wanted], name)
+    wanted = [i for i, r in enumerate(regions) if r.kind not in TEXTLESS_KINDS]
     lines: list[list[Line]] = [[] for _ in regions]
+    if not wanted:  # a blank page or only pictures: no engine call (Textract would bill one)
+        return lines
+    read = engine.read_regions(gray, [regions[i] for i in wanted], name)
     for i, region_lines in zip(wanted, read):
         lines[i] = region_lines
     return lines
@@ -122,8 +123,8 @@ class Pipeline:
     def process_file(self, data: bytes, relpath: str, *, name: str | None = None,
                      source: dict | None = None) -> FileOutcome:
         name = name or page_name(relpath)
-        source = {"key": relpath, "size": len(data), "etag": hashlib.md5(data).hexdigest(),
-                  **(source or {})}
+        source = {"key": relpath, "size": len(data), **(source or {})}
+        source.setdefault("etag", hashlib.md5(data).hexdigest())  # the worker brings S3's
         start = time.perf_counter()
         if not self.options.force and self.is_done(name, source["etag"]):
             log.info("skipped", page=name, reason="unchanged input already processed")

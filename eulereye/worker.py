@@ -25,18 +25,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import PurePosixPath
 from urllib.parse import unquote_plus
 
-from eulereye.commands.process import OTHER_IMAGE_SUFFIXES
 from eulereye.config import Settings, cpu_count
-from eulereye.imaging import SUPPORTED_SUFFIXES
 from eulereye.errors import TransientError
+from eulereye.imaging import PAGE_SUFFIXES  # supported and unsupported images: both are pages
 from eulereye.logs import get_logger
 from eulereye.outputs.naming import page_name
 
 log = get_logger(role="worker")
-
-# Suffixes the pipeline reads, and image types it reports as unsupported (errors/ record):
-# both are pages. Anything else under input/ (METS, checksums, notes) is not a page.
-PAGE_SUFFIXES = SUPPORTED_SUFFIXES | OTHER_IMAGE_SUFFIXES
 
 
 @dataclass(frozen=True)
@@ -125,7 +120,7 @@ class PageProcessor:
     def __call__(self, job: PageJob) -> dict:
         from botocore.exceptions import ClientError
 
-        from eulereye.outputs.s3store import transient_errors
+        from eulereye.outputs.s3store import is_missing, transient_errors
         from eulereye.pipeline import FileOutcome
 
         log.info("page started", key=job.key)
@@ -139,7 +134,7 @@ class PageProcessor:
                     return asdict(FileOutcome(name, "skipped"))
                 obj = self.s3.get_object(Bucket=self.settings.bucket, Key=job.key)
             except ClientError as exc:
-                if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+                if is_missing(exc):
                     return {"name": job.relpath, "status": "gone"}  # deleted since the event
                 raise
             data = obj["Body"].read()

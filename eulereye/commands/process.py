@@ -7,14 +7,10 @@ import time
 from pathlib import Path
 
 from eulereye.config import DEFAULT_MAX_PIXELS, Settings
-from eulereye.imaging import SUPPORTED_SUFFIXES
+from eulereye.imaging import PAGE_SUFFIXES
 from eulereye.ocr.base import ENGINES
 from eulereye.segment.base import SEGMENTERS
 
-# Image types we recognise but do not take: inside a folder they are reported as failed pages
-# rather than silently passed over. Other files there (METS, notes, checksums) are ignored.
-OTHER_IMAGE_SUFFIXES = frozenset({".gif", ".bmp", ".webp", ".pdf", ".heic", ".jxl", ".pnm",
-                                  ".pgm", ".ppm", ".pbm", ".ico", ".svg"})
 
 
 def register(subparsers) -> None:
@@ -53,7 +49,7 @@ def find_inputs(paths: list[str]) -> list[tuple[Path, str]]:
                 rel = path.relative_to(root)
                 if any(part.startswith(".") for part in rel.parts) or path.is_dir():
                     continue
-                if path.suffix.lower() in SUPPORTED_SUFFIXES | OTHER_IMAGE_SUFFIXES:
+                if path.suffix.lower() in PAGE_SUFFIXES:
                     found.append((path, rel.as_posix()))
         elif root.exists() or root.is_symlink():
             found.append((root, root.name))

@@ -30,18 +30,21 @@ def run(args: argparse.Namespace) -> int:
     from eulereye.cli import UsageError
     from eulereye.config import DEFAULT_MAX_PIXELS
     from eulereye.errors import PageError
+    from eulereye.evaluation.layout_eval import read_sections
     from eulereye.imaging import load_frames
     from eulereye.render import render_overlay
+    from eulereye.segment import get_segmenter
+    from eulereye.segment.base import segment_straightened
 
     try:
         frame = next(load_frames(args.image.read_bytes(), args.image.name, max_pixels=DEFAULT_MAX_PIXELS))
     except (OSError, PageError) as exc:
         raise UsageError(f"{args.image}: {exc}") from exc
     if args.sections:
-        sections = [(tuple(s["bbox"]), s["kind"])
-                    for s in sorted(json.loads(args.sections.read_text()), key=lambda s: s["order"])]
+        sections = [(s.bbox, s.kind) for s in read_sections(args.sections)]
     else:
-        sections = _segment(frame.gray, args.segmenter)
+        straight, regions = segment_straightened(get_segmenter(args.segmenter), frame.gray)
+        sections = [(straight.to_original(r.bbox), r.kind) for r in regions]
     words = []
     if args.words:
         words = [(w["x_min"], w["y_min"], w["x_max"], w["y_max"]) for w in json.loads(args.words.read_text())]
@@ -50,12 +53,3 @@ def run(args: argparse.Namespace) -> int:
     print(f"{args.out}: {len(sections)} sections" + (f", {len(words)} words" if words else ""))
     return 0
 
-
-def _segment(gray, segmenter_name: str):
-    """Segment as the pipeline does: on the straightened page, boxes mapped back."""
-    from eulereye.deskew import straighten
-    from eulereye.segment import get_segmenter
-
-    straight = straighten(gray)
-    regions = get_segmenter(segmenter_name).segment(straight.gray)
-    return [(straight.to_original(r.bbox), r.kind) for r in regions]

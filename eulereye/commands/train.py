@@ -8,7 +8,7 @@ import shlex
 from dataclasses import asdict, fields
 from pathlib import Path
 
-from eulereye.segment.fcn_train import TrainSettings
+from eulereye.segment.fcn_settings import TrainSettings
 
 
 def register(subparsers) -> None:
@@ -23,7 +23,7 @@ def register(subparsers) -> None:
         if field.name != "out":
             flag = "--" + field.name.replace("_", "-")
             parser.add_argument(flag, type=type(getattr(defaults, field.name)),
-                                default=getattr(defaults, field.name), help=f"(default %(default)s)")
+                                default=getattr(defaults, field.name), help="(default %(default)s)")
     parser.add_argument("--resume", action="store_true", help="continue from <out>/last.pt")
     parser.add_argument("--smoke", action="store_true",
                         help="a tiny run (seconds) that exercises the whole loop; for CI")

@@ -25,15 +25,17 @@ def run(args) -> int:
 
     from eulereye.awsclients import operator_client
     from eulereye.cli import UsageError
+    from eulereye.commands.process import find_inputs
     from eulereye.logs import get_logger
     from eulereye.ops import upload
 
     if not Path(args.folder).is_dir():
         raise UsageError(f"not a folder: {args.folder}")
-    total = sum(p.stat().st_size for p in Path(args.folder).rglob("*") if p.is_file())
-    with tqdm(total=total, unit="B", unit_scale=True, desc="upload") as bar:
+    inputs = find_inputs([args.folder])
+    with tqdm(total=sum(path.stat().st_size for path, _ in inputs), unit="B", unit_scale=True,
+              desc="upload") as bar:
         counts = upload(operator_client("s3"), args.folder, args.bucket, args.prefix, args.threads,
-                        bar.update)
+                        bar.update, inputs)
     get_logger().info("uploaded", bucket=args.bucket, **counts)
     if counts["failed"]:
         print(f"{counts['failed']} file(s) could not be uploaded; run the same command again to "

@@ -15,12 +15,10 @@ from pathlib import Path
 
 from eulereye.evaluation.pagexml import PageLayout, read_page_xml
 from eulereye.evaluation.scores import detection_scores
-from eulereye.model import BBox
+from eulereye.model import TEXTLESS_KINDS, BBox
 from eulereye.segment.metrics import coverage, order_agreement, straddle_rate
 from eulereye.textmetrics import cer
 
-# Section kinds without text: not compared with GT text regions.
-NON_TEXT_KINDS = frozenset({"illustration", "rule"})
 COLUMNS = ("f1", "precision", "recall", "straddle", "coverage", "order", "cer")
 
 
@@ -61,7 +59,7 @@ def score_page(name: str, sections: list[PredictedSection], gt_path: Path, *,
     ``with_text=False``: the sections were not read, so no CER."""
     layout = read_page_xml(gt_path)
     gt_boxes = list(layout.text.values())
-    pred_boxes = [s.bbox for s in sections if s.kind not in NON_TEXT_KINDS]
+    pred_boxes = [s.bbox for s in sections if s.kind not in TEXTLESS_KINDS]
     detection = detection_scores(pred_boxes, gt_boxes)
     ordered_gt = [layout.text[r] for r in layout.reading_order if r in layout.text]
     truth = gt_text(layout) if with_text else ""

@@ -25,6 +25,11 @@ def is_transient(exc: ClientError) -> bool:
     return code in TRANSIENT_CODES or status >= 500
 
 
+def is_missing(exc: ClientError) -> bool:
+    """Whether the object asked for does not exist (GET: NoSuchKey, HEAD: 404)."""
+    return exc.response.get("Error", {}).get("Code", "") in MISSING_CODES
+
+
 @contextmanager
 def transient_errors(action: str):
     """Re-raise retryable AWS failures as TransientError (others pass through unchanged)."""

@@ -7,6 +7,7 @@ from typing import Protocol
 
 import numpy as np
 
+from eulereye.deskew import Straightened, straighten
 from eulereye.model import Region
 
 SEGMENTERS = ("classical", "fcn", "auto")
@@ -20,6 +21,13 @@ class Segmenter(Protocol):
     def segment(self, gray: np.ndarray) -> list[Region]:
         """Regions of ``gray`` (HxW uint8, dark text on light paper) in reading order."""
         ...
+
+
+def segment_straightened(segmenter: Segmenter, gray: np.ndarray) -> tuple[Straightened, list[Region]]:
+    """Segment ``gray`` as the pipeline does: straightened first; the regions are in the
+    straightened page's pixels (``Straightened.to_original`` maps them back)."""
+    straight = straighten(gray)
+    return straight, segmenter.segment(straight.gray)
 
 
 def get_segmenter(name: str) -> Segmenter:

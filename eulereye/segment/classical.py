@@ -113,7 +113,6 @@ class ClassicalSegmenter:
 class Layout:
     regions: list[Region]  # working pixels, not yet ordered
     rules: list[BBox]
-    text_size: float
 
 
 def analyse(ink: np.ndarray) -> Layout:
@@ -123,7 +122,7 @@ def analyse(ink: np.ndarray) -> Layout:
     rules_mask, rules = _rules(ink, size)
     text_ink = _drop_specks(cv2.subtract(ink, rules_mask), size)
     if not text_ink.any():
-        return Layout([], rules, size)
+        return Layout([], rules)
     strips = _paper_strips(text_ink, size)
     text_ink = cv2.subtract(text_ink, strips)  # what is left there: pieces of a faded rule
     # Lines are cut only at gutters; stacked lines keep apart at any paper strip (a short
@@ -139,7 +138,7 @@ def analyse(ink: np.ndarray) -> Layout:
     boxes = [(box, kind) for box, kind in boxes if not _edge_sliver(box, ink.shape[1], size)]
     padded = _padded([box for box, _ in boxes], size, ink.shape)
     regions = [Region(box, kind) for box, (_, kind) in zip(padded, boxes)]
-    return Layout(regions, rules, size)
+    return Layout(regions, rules)
 
 
 def _split_wide_blocks(
@@ -198,7 +197,7 @@ def _rules(ink: np.ndarray, size: float) -> tuple[np.ndarray, list[BBox]]:
     for horizontal in (True, False):
         line = _kernel(length, 1) if horizontal else _kernel(1, length)
         runs = cv2.morphologyEx(ink, cv2.MORPH_OPEN, line)
-        count, labels, stats, _ = cv2.connectedComponentsWithStats(runs, connectivity=8)
+        _, labels, stats, _ = cv2.connectedComponentsWithStats(runs, connectivity=8)
         long_side = stats[:, cv2.CC_STAT_WIDTH if horizontal else cv2.CC_STAT_HEIGHT]
         # Mean thickness, not the box's: a slightly tilted rule has a tall box.
         mean_thickness = stats[:, cv2.CC_STAT_AREA] / np.maximum(long_side, 1)
@@ -215,7 +214,7 @@ def _stat_box(row: np.ndarray) -> BBox:
 
 
 def _drop_specks(ink: np.ndarray, size: float) -> np.ndarray:
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     speck = SPECK * size
     small = (stats[:, cv2.CC_STAT_WIDTH] < speck) & (stats[:, cv2.CC_STAT_HEIGHT] < speck)
     small[0] = True

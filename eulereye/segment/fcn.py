@@ -36,6 +36,8 @@ import numpy as np
 
 from eulereye.config import Settings, cpu_count
 from eulereye.model import BBox, Region, area
+from eulereye.segment.order import order_regions
+from eulereye.segment.paragraphs import split_paragraphs
 
 if TYPE_CHECKING:
     import torch
@@ -169,7 +171,7 @@ class FcnSegmenter:
         self.config = config
 
     def predict_classes(self, gray: np.ndarray) -> np.ndarray:
-        """Argmax class per mask pixel; the mask covers the page at ``mask_scale`` of its size."""
+        """Argmax class per mask pixel; the mask has half the input's resolution."""
         import torch
 
         x = page_to_input(gray, self.config.input_long_side)
@@ -178,9 +180,6 @@ class FcnSegmenter:
         return logits[0].argmax(dim=0).numpy().astype(np.uint8)
 
     def segment(self, gray: np.ndarray) -> list[Region]:
-        from eulereye.segment.order import order_regions
-        from eulereye.segment.paragraphs import split_paragraphs
-
         classes = self.predict_classes(gray)
         regions = masks_to_regions(classes, gray.shape, self.config.input_long_side)
         regions = split_paragraphs(gray, mark_masthead(regions, gray.shape[1], gray.shape[0]))

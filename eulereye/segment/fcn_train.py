@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import math
 import time
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -32,6 +31,7 @@ from eulereye.segment.fcn import (
     CLASS_KINDS, CLASSES, FcnConfig, build_model, make_target, masks_to_regions,
     page_to_input, save_checkpoint,
 )
+from eulereye.segment.fcn_settings import TrainSettings
 
 # Rules are thin and rare, headlines rarer than body text: weigh them up so they are learnt.
 CLASS_WEIGHTS = (1.0, 1.0, 2.0, 4.0, 1.5)
@@ -39,28 +39,6 @@ VAL_SEED_OFFSET = 1_000_000  # validation seeds never overlap training seeds
 # Random rescale of training crops. Scanned broadsheets hold more, smaller type than a
 # generated page, so at the network's input size their text is up to half as large.
 CROP_SCALE = (0.45, 1.4)
-
-
-@dataclass(frozen=True)
-class TrainSettings:
-    out: str
-    seed: int = 0
-    train_pages: int = 400
-    val_pages: int = 16
-    steps: int = 8000  # the defaults are the shipped weights' run: about an hour on 2 cores
-    batch: int = 8
-    crop: int = 320
-    lr: float = 3e-3
-    eval_every: int = 500
-    threads: int = 2
-    page_width: int = 1700
-    page_height: int = 2400
-
-    @classmethod
-    def smoke(cls, out: str) -> TrainSettings:
-        """A run that proves the whole loop in seconds (CI)."""
-        return cls(out=out, train_pages=3, val_pages=1, steps=6, batch=2, crop=128,
-                   eval_every=3, page_width=600, page_height=850)
 
 
 @dataclass
@@ -72,9 +50,6 @@ class Sample:
     boxes: list[tuple[BBox, str]]
 
 
-PageSource = Callable[[int, TrainSettings], tuple[np.ndarray, np.ndarray, list[tuple[BBox, str]]]]
-
-
 def synth_page(seed: int, settings: TrainSettings):
     """Gray image, per-pixel labels and (bbox, kind) of the sections of generated page ``seed``."""
     from eulereye.synth import generate_page
@@ -83,8 +58,7 @@ def synth_page(seed: int, settings: TrainSettings):
     return page.image, page.labels, [(tuple(s.bbox), s.kind) for s in page.sections]
 
 
-def load_samples(seeds: range, settings: TrainSettings, config: FcnConfig,
-                 source: PageSource = synth_page) -> list[Sample]:
+def load_samples(seeds: range, settings: TrainSettings, config: FcnConfig) -> list[Sample]:
     """The pages of ``seeds``; a seed the generator fails on is logged and left out (the run
     records how many pages it really used)."""
     cache = Path(settings.out) / "data"
@@ -92,7 +66,7 @@ def load_samples(seeds: range, settings: TrainSettings, config: FcnConfig,
     samples = []
     for seed in seeds:
         try:
-            samples.append(_cached_sample(seed, cache, settings, config, source))
+            samples.append(_cached_sample(seed, cache, settings, config))
         except Exception as exc:  # a generator bug must not cost the whole run
             get_logger().warning("page generation failed", seed=seed, error=repr(exc))
     if not samples:
@@ -100,14 +74,13 @@ def load_samples(seeds: range, settings: TrainSettings, config: FcnConfig,
     return samples
 
 
-def _cached_sample(seed: int, cache: Path, settings: TrainSettings, config: FcnConfig,
-                   source: PageSource) -> Sample:
+def _cached_sample(seed: int, cache: Path, settings: TrainSettings, config: FcnConfig) -> Sample:
     path = cache / f"{settings.page_width}x{settings.page_height}-{config.input_long_side}-{seed}.npz"
     if path.exists():
         data = np.load(path, allow_pickle=False)
         kinds = [str(k) for k in data["kinds"]]
         return Sample(data["image"], data["target"], list(zip(map(tuple, data["boxes"].tolist()), kinds)))
-    gray, labels, sections = source(seed, settings)
+    gray, labels, sections = synth_page(seed, settings)
     x = page_to_input(gray, config.input_long_side)
     image = np.round((1.0 - x) * 255).astype(np.uint8)
     target = make_target(sections, labels, config.input_long_side)
@@ -183,8 +156,7 @@ def learning_rate(step: int, settings: TrainSettings) -> float:
     return settings.lr * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * progress)))
 
 
-def train(settings: TrainSettings, *, resume: bool = False, config: FcnConfig = FcnConfig(),
-          source: PageSource = synth_page) -> dict[str, float]:
+def train(settings: TrainSettings, *, resume: bool = False, config: FcnConfig = FcnConfig()) -> dict[str, float]:
     """Run (or continue) a training run; returns the best validation metrics."""
     import torch
 
@@ -194,9 +166,9 @@ def train(settings: TrainSettings, *, resume: bool = False, config: FcnConfig = 
     out = Path(settings.out)
     started = time.monotonic()
     train_set = load_samples(range(settings.seed * 100_000, settings.seed * 100_000 + settings.train_pages),
-                             settings, config, source)
+                             settings, config)
     val_set = load_samples(range(VAL_SEED_OFFSET, VAL_SEED_OFFSET + settings.val_pages),
-                           settings, config, source)
+                           settings, config)
     data_size = {"train_pages": len(train_set), "val_pages": len(val_set)}
     log.info("data ready", **data_size,
              seconds=round(time.monotonic() - started, 1))

@@ -67,12 +67,14 @@ def _xy_cut(
 ) -> list[Region]:
     if len(regions) <= 1:
         return list(regions)
-    for groups in (
-        _split_at_band_rules(regions, horizontal_rules, slack),
-        _leading_headline(regions, slack[1]),
-        _split_at_gaps(regions, axis=0, slack=slack[0]),
-        _rows_between_spanning_regions(regions, slack),
-    ):
+    splits = (  # tried in turn; the first that divides the group wins
+        lambda: _split_at_band_rules(regions, horizontal_rules, slack),
+        lambda: _leading_headline(regions, slack[1]),
+        lambda: _split_at_gaps(regions, axis=0, slack=slack[0]),
+        lambda: _rows_between_spanning_regions(regions, slack),
+    )
+    for split in splits:
+        groups = split()
         if len(groups) > 1:
             return [r for group in groups for r in _xy_cut(group, horizontal_rules, slack)]
     return sorted(regions, key=_top_left)

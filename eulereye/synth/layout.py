@@ -66,7 +66,7 @@ def _compose(rng: np.random.Generator, columns: int) -> list[int]:
 
 
 def make_layout(rng: np.random.Generator, width: int, height: int, columns: int,
-                gutter_share: float = GUTTER[1]) -> Layout:
+                gutter_share: float) -> Layout:
     """``gutter_share``: the column gutter as a share of the page width."""
     margin = round(MARGIN * width)
     gutter = round(gutter_share * width)
