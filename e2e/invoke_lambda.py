@@ -1,8 +1,8 @@
 """Runs one Lambda invocation the way the Lambda runtime does: imports ``HANDLER``
 (``module.function``) from the function's code folder, calls it with the event read from stdin
-and a context, and writes the JSON result to RESULT_FILE (stdout is the function's log).
+and a context (stdout is the function's log; a failure exits non-zero, as the runtime reports it).
 
-Usage: ``python e2e/invoke_lambda.py CODE_DIR HANDLER RESULT_FILE < event.json``
+Usage: ``python e2e/invoke_lambda.py CODE_DIR HANDLER < event.json``
 """
 
 from __future__ import annotations
@@ -14,16 +14,14 @@ import uuid
 from types import SimpleNamespace
 
 
-def main(code_dir: str, handler: str, result_file: str) -> None:
+def main(code_dir: str, handler: str) -> None:
     sys.path.insert(0, code_dir)
     module_name, function_name = handler.rsplit(".", 1)
     function = getattr(importlib.import_module(module_name), function_name)
     context = SimpleNamespace(aws_request_id=str(uuid.uuid4()), function_name=module_name,
                               get_remaining_time_in_millis=lambda: 60_000)
-    result = function(json.load(sys.stdin), context)
-    with open(result_file, "w") as out:
-        json.dump(result, out)
+    function(json.load(sys.stdin), context)
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:4])
+    main(*sys.argv[1:3])

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from e2e.faultproxy import FaultPlan, FaultProxy
@@ -49,7 +48,6 @@ class LocalCloud:
 
     # -- lifecycle ----------------------------------------------------------------------------
     def start(self) -> LocalCloud:
-        started = time.perf_counter()
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.moto.__enter__()
         self.proxy = FaultProxy(self.moto.endpoint_url).start()
@@ -61,7 +59,6 @@ class LocalCloud:
                                  function_name=self.scaler_function(),
                                  lambda_zip=Path(self.platform.variables["lambda_zip_path"]),
                                  workdir=self.workdir, schedule_s=self.schedule_s).start()
-        self.startup_s = time.perf_counter() - started
         return self
 
     def stop(self) -> None:

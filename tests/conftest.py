@@ -6,11 +6,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
+
+from eulereye.synth.render import font
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
-FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
+SERIF = "DejaVuSerif.ttf"  # the package's own copy (eulereye/fonts), as the generator uses
 
 
 @pytest.fixture(scope="session")
@@ -31,9 +33,9 @@ def text_page(lines: list[str], size=(1200, 800), font_size=28) -> np.ndarray:
     """A clean grey page with ``lines`` of dark serif text, as uint8 HxW."""
     image = Image.new("L", size, 255)
     draw = ImageDraw.Draw(image)
-    font = ImageFont.truetype(FONT, font_size)
+    face = font(SERIF, font_size)
     for i, line in enumerate(lines):
-        draw.text((40, 60 + i * int(font_size * 1.6)), line, fill=0, font=font)
+        draw.text((40, 60 + i * int(font_size * 1.6)), line, fill=0, font=face)
     return np.asarray(image)
 
 
@@ -51,7 +53,7 @@ def column_page(lines, x0=150, x1=900, top=200, size=28, width=1100, height=1200
     with fewer than 8 words is the short last line of a paragraph. Returns the page and the
     box of each line."""
     page = Image.new("L", (width, height), 255)
-    draw, face = ImageDraw.Draw(page), ImageFont.truetype(FONT, size)
+    draw, face = ImageDraw.Draw(page), font(SERIF, size)
     line_boxes, y = [], top
     for indent, words in lines:
         x = x0 + indent * size

@@ -28,6 +28,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from tools.build_lambda_zip import build as build_lambda_zip
+
 REPO = Path(__file__).resolve().parents[1]
 ROOT_MODULE = REPO / "terraform"
 MOTO_SERVER = Path(sys.executable).with_name("moto_server")
@@ -102,12 +104,6 @@ def terraform_cli_config(workdir: Path) -> str:
     return result.stdout.strip()
 
 
-def build_lambda_zip(src: Path, out: Path) -> Path:
-    subprocess.run([sys.executable, str(REPO / "tools" / "build_lambda_zip.py"),
-                    "--src", str(src), "--out", str(out)], check=True, capture_output=True)
-    return out
-
-
 class LocalPlatform:
     """The real root module (terraform/) applied to a local endpoint, with private state.
 
@@ -121,12 +117,14 @@ class LocalPlatform:
         self.workdir = Path(workdir).resolve()
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.state = self.workdir / "terraform.tfstate"
+        lambda_zip = self.workdir / "scaler.zip"
+        build_lambda_zip(lambda_src, lambda_zip)
         self.variables = {
             "aws_endpoint_url": endpoint_url,
             "region": REGION,
             "name_prefix": "eulereye-local",
             "image_tag": "local",
-            "lambda_zip_path": str(build_lambda_zip(lambda_src, self.workdir / "scaler.zip")),
+            "lambda_zip_path": str(lambda_zip),
             **(variables or {}),
         }
         self.env = self._environment()

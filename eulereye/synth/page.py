@@ -65,14 +65,14 @@ def generate_page(seed: int, *, width: int = 1700, height: int = 2400, columns: 
     mild). ``binarise``: None lets the seed decide (a quarter of degraded pages).
     The layout and text depend only on seed, size and columns, not on the degradation.
     """
+    strength = float(degrade)
+    if not 0 <= strength <= 1:
+        raise ValueError(f"degrade must be a bool or a number in 0..1, not {degrade!r}")
     layout_rng, render_rng, scan_rng, gutter_rng = (np.random.default_rng([seed, stream]) for stream in range(4))
     columns = columns or int(layout_rng.integers(3, 7))
     gutter = float(gutter_rng.uniform(*GUTTER))
     drawing = render(make_layout(layout_rng, width, height, columns, gutter), render_rng)
 
-    strength = float(degrade)
-    if not 0 <= strength <= 1:
-        raise ValueError(f"degrade must be a bool or a number in 0..1, not {degrade!r}")
     if binarise is None:
         binarise = strength > 0 and bool(scan_rng.random() < BINARISED_SHARE)
     damage = scanner.sample(scan_rng, strength, binarise)
@@ -82,17 +82,18 @@ def generate_page(seed: int, *, width: int = 1700, height: int = 2400, columns: 
         bbox, points = scanner.rotate_box(matrix, box, width, height)
         return bbox, tuple(points)
 
-    sections = [_section(drawn, order, drawing.coverage, moved)
-                for order, drawn in enumerate(_inked(drawing))]
+    sections = [_section(drawn, box, order, drawing.coverage, moved)
+                for order, (drawn, box) in enumerate(_inked(drawing))]
     rules = [SynthRule(*moved(box)) for box in drawing.rules]
     return SynthPage(image=image, labels=labels, sections=sections,
                      text="\n\n".join(s.text for s in sections if s.text),
                      skew=damage.skew, seed=seed, rules=rules)
 
 
-def _inked(drawing: Drawing) -> list[Drawn]:
-    """Drawn sections that left ink (a clipped line can leave none)."""
-    return [d for d in drawing.sections if tight(drawing.coverage, d.cell) is not None]
+def _inked(drawing: Drawing) -> list[tuple[Drawn, BBox]]:
+    """Drawn sections that left ink (a clipped line can leave none), each with its ink's box."""
+    boxes = ((d, tight(drawing.coverage, d.cell)) for d in drawing.sections)
+    return [(d, box) for d, box in boxes if box is not None]
 
 
 def _labels(drawing: Drawing) -> np.ndarray:
@@ -110,15 +111,12 @@ def _labels(drawing: Drawing) -> np.ndarray:
     return labels
 
 
-def _section(drawn: Drawn, order: int, coverage: np.ndarray, moved) -> SynthSection:
+def _section(drawn: Drawn, ink_box: BBox, order: int, coverage: np.ndarray, moved) -> SynthSection:
     lines = []
     for strip, line_text in drawn.lines:
         box = tight(coverage, strip)
         if box is not None:
             lines.append(SynthLine(*moved(box), line_text))
-    clean_box = tight(coverage, drawn.cell)
-    if drawn.kind in FILLED_KINDS:
-        clean_box = drawn.cell
-    bbox, polygon = moved(clean_box)
+    bbox, polygon = moved(drawn.cell if drawn.kind in FILLED_KINDS else ink_box)
     return SynthSection(bbox=bbox, kind=drawn.kind, order=order,
                         text="\n".join(line.text for line in lines), polygon=polygon, lines=lines)

@@ -9,10 +9,11 @@ import os
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
-from tests.conftest import FONT, save_png, text_page
-from tests.intake.fixtures import encode, noisy_page, png_claiming, truncated
+from eulereye.synth.render import font
+from tests.conftest import SERIF, save_png, text_page
+from tests.intake.fixtures import encode, png_claiming, truncated
 from tests.pipeline.test_process_cli import CONTRACT, eulereye
 
 LINES = ["The Highland Recorder reports a fine harvest", "in the county this year with corn and wheat"]
@@ -37,7 +38,7 @@ GOOD = ["page", "blank", "picture", "broadsheet"]
 def big_page() -> np.ndarray:
     """A 7100x10590 binarised page (the size of the GBN scans) with one line of large text."""
     image = Image.new("L", (7100, 10590), 255)
-    ImageDraw.Draw(image).text((600, 1200), LINES[0], fill=0, font=ImageFont.truetype(FONT, 150))
+    ImageDraw.Draw(image).text((600, 1200), LINES[0], fill=0, font=font(SERIF, 150))
     return np.asarray(image)
 
 
