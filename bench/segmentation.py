@@ -93,8 +93,8 @@ def synth_pages(count: int, folder: Path) -> list[tuple[str, Path, Path]]:
     pages = []
     for seed in range(SYNTH_SEED, SYNTH_SEED + count):
         name = f"synth-{seed}"
-        write_ground_truth(generate_page(seed), folder, name)
-        pages.append((name, next(folder.glob(f"{name}.png")), folder / f"{name}.xml"))
+        image, _, xml = write_ground_truth(generate_page(seed), folder, name)
+        pages.append((name, image, xml))
     return pages
 
 

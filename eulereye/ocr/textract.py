@@ -118,9 +118,11 @@ def plan_calls(gray: np.ndarray, region: int | None = None,
 def _tiles(gray, box: BBox, core: BBox, overlap: int, region, offset) -> list[tuple[Call, bytes]]:
     x0, y0, x1, y1 = box
     crop = gray[y0:y1, x0:x1]
-    data = encode(crop)
     # A tile no longer than two overlaps is a few hundred pixels: it always fits in practice.
-    if fits(crop, data) or max(x1 - x0, y1 - y0) <= 2 * overlap:
+    # One longer than Textract's side limit is split without encoding it (it cannot fit).
+    last = max(x1 - x0, y1 - y0) <= 2 * overlap
+    data = encode(crop) if last or max(x1 - x0, y1 - y0) <= MAX_SIDE else b""
+    if last or (data and fits(crop, data)):
         dx, dy = offset
         shift = lambda b: (b[0] + dx, b[1] + dy, b[2] + dx, b[3] + dy)  # noqa: E731
         return [(Call(shift(box), shift(core), 1.0, region), data)]
