@@ -48,6 +48,12 @@ def ledger(s3, bucket: str, input_keys: list[str], input_prefix: str, output_pre
     return Ledger(names, done, failed)
 
 
+def manifests_written(stored: Counter, bucket: str, output_prefix: str, names: list[str]) -> Counter:
+    """Per page name, how often S3 accepted its manifest (``stored``: "bucket/key" -> PUTs)."""
+    return Counter({name: stored[f"{bucket}/{output_prefix}{output_path('manifest', name)}"]
+                    for name in names})
+
+
 def duplicates(written: Counter, names: list[str]) -> int:
     """Extra completions: pages whose manifest was written more than once."""
     return sum(written[name] - 1 for name in set(names) if written[name] > 1)

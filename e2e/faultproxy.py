@@ -9,7 +9,9 @@ them (so a refused request has no effect, exactly as with AWS):
 - S3 object ``PUT`` (uploads and outputs): HTTP 503 ``SlowDown``.
 
 No product code knows about this proxy. It also counts requests per service and operation,
-which is how the runner reports RunTask calls.
+which is how the runner reports RunTask calls, and every object S3 stored (a 2xx answer to a
+whole-object PUT), which is how a scenario counts the manifests written: the S3 side sees a
+write even when the worker that made it is killed before it can log it.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import threading
 from collections import Counter
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 # Headers that describe one hop, not the message: never forwarded.
 HOP_HEADERS = frozenset({"connection", "keep-alive", "transfer-encoding", "proxy-connection",
@@ -68,6 +70,7 @@ class FaultProxy:
         self.plan = plan
         self.requests: Counter[tuple[str, str]] = Counter()
         self.injected: Counter[tuple[str, str]] = Counter()
+        self.stored: Counter[str] = Counter()  # "bucket/key" -> whole-object PUTs S3 accepted
         self._random = random.Random(plan.seed)
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
@@ -96,6 +99,7 @@ class FaultProxy:
         with self._lock:
             self.requests.clear()
             self.injected.clear()
+            self.stored.clear()
 
     def fault_for(self, op: tuple[str, str]) -> tuple[int, str, bytes] | None:
         """Counts the request and decides whether AWS "refuses" it."""
@@ -109,6 +113,15 @@ class FaultProxy:
                 return None
             self.injected[op] += 1
             return answer
+
+    def count_stored(self, method: str, path: str, status: int) -> None:
+        """Counts an object S3 accepted; parts of a multipart upload are not whole objects."""
+        url = urlsplit(path)
+        bucket_and_key = unquote(url.path).lstrip("/")
+        if (method == "PUT" and 200 <= status < 300 and "/" in bucket_and_key.rstrip("/")
+                and "uploadId" not in url.query):
+            with self._lock:
+                self.stored[bucket_and_key] += 1
 
 
 def _read_body(handler: BaseHTTPRequestHandler) -> bytes:
@@ -170,6 +183,7 @@ def _handler_for(proxy: FaultProxy) -> type[BaseHTTPRequestHandler]:
                     local.conn = None
                     if attempt == 2:
                         raise
+            proxy.count_stored(self.command, self.path, response.status)
             reply = [(k, v) for k, v in response.getheaders() if k.lower() not in HOP_HEADERS]
             if self.command != "HEAD":
                 reply = [(k, v) for k, v in reply if k.lower() != "content-length"]

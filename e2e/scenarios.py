@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from e2e.accounting import Ledger, Row, duplicates, ledger
+from e2e.accounting import Ledger, Row, duplicates, ledger, manifests_written
 from e2e.faultproxy import FaultPlan
 from e2e.localcloud import LocalCloud
 from e2e.runner import KillPlan
@@ -107,7 +107,6 @@ def run_scenario(cloud: LocalCloud, figure: str, local_dir: Path, timeout_s: flo
     cloud.proxy.reset_counts()
     cloud.inject(faults, kills)
     workers_before = {id(w) for w in cloud.runner.all_workers()}
-    written_before = cloud.runner.page_events("written")
     skipped_before = cloud.runner.page_events("skipped")
     start = time.perf_counter()
     uploaded = send(cloud, local_dir, local_dir.name)
@@ -124,7 +123,7 @@ def run_scenario(cloud: LocalCloud, figure: str, local_dir: Path, timeout_s: flo
     wall_s = time.perf_counter() - start
     cloud.inject()  # faults off: the checks that follow see a healthy platform
     workers = [w for w in cloud.runner.all_workers() if id(w) not in workers_before]
-    written = cloud.runner.page_events("written") - written_before
+    written = manifests_written(cloud.proxy.stored, cloud.bucket, cloud.output_prefix, book.names)
     skipped = cloud.runner.page_events("skipped") - skipped_before
     row = Row(figure=figure, pages=len(keys), done=len(book.done), failed=len(book.failed),
               lost=len(book.lost), duplicates=duplicates(written, book.names),
