@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.terraform.helpers import CONFIGURATIONS, REPO, run
+from tests.terraform.helpers import CONFIGURATIONS, REPO, run, tool
 
 pytestmark = pytest.mark.xdist_group("terraform")
 IDS = [str(p.relative_to(REPO)) for p in CONFIGURATIONS]
@@ -50,15 +50,6 @@ def test_security_assertions_hold(config, initialised):
     assert " 0 failed" in result.stdout and "Success!" in result.stdout
 
 
-def checkov_binary() -> Path:
-    """checkov in its own virtualenv (its pins would clash with ours), made by make."""
-    binary = REPO / ".venv-checkov" / "bin" / "checkov"
-    if not binary.exists():
-        result = run(["make", "-s", "tool-venv"])
-        assert result.returncode == 0, result.stdout + result.stderr
-    return binary
-
-
 def json_documents(text: str) -> list[dict]:
     """checkov prints one JSON document per scanned folder, one after the other."""
     decoder, documents, position = json.JSONDecoder(), [], 0
@@ -72,7 +63,7 @@ def json_documents(text: str) -> list[dict]:
 
 def test_checkov_finds_nothing_and_every_skip_says_why(tf_env):
     env = {**tf_env, "BC_SKIP_MAPPING": "TRUE"}
-    result = run([str(checkov_binary()), "-d", "modules", "-d", "terraform", "--framework", "terraform",
+    result = run([str(tool("checkov")), "-d", "modules", "-d", "terraform", "--framework", "terraform",
                   "--skip-download", "-o", "json"], env=env)
     reports = json_documents(result.stdout)
     assert len(reports) == 2, result.stderr[-2000:]

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.terraform.helpers import REPO, run
+from tests.terraform.helpers import REPO, run, tool
 
 pytestmark = pytest.mark.xdist_group("image")
 DOCKERFILE = REPO / "image" / "Dockerfile"
@@ -87,10 +87,7 @@ def stage_copies(stage: list[tuple[str, str]], into: Path) -> dict[str, Path]:
 
 
 def test_dockerfile_passes_hadolint():
-    hadolint = REPO / ".venv-checkov" / "bin" / "hadolint"
-    if not hadolint.exists():
-        assert run(["make", "-s", "tool-venv"]).returncode == 0
-    result = run([str(hadolint), "--no-color", str(DOCKERFILE)])
+    result = run([str(tool("hadolint")), "--no-color", str(DOCKERFILE)])
     assert result.returncode == 0, result.stdout + result.stderr
 
 
