@@ -36,6 +36,32 @@ def union(boxes: list[BBox]) -> BBox:
     )
 
 
+NESTED_SHARE = 0.8  # a box with this share of its area inside another box lies inside it
+
+
+def nested_groups(boxes: list[BBox], can_nest: list[bool]) -> list[list[int]]:
+    """Indexes of ``boxes`` grouped as ``[host, *guests]``: a guest lies (mostly) inside its
+    host, which grows by each guest it takes in. Larger boxes host first; boxes whose
+    ``can_nest`` is false neither host nor are hosted (a group of their own). Groups come
+    largest host first."""
+    hosts: list[int] = []  # groups that may host, as indexes into ``groups``
+    groups: list[list[int]] = []
+    grown: list[BBox] = []  # each group's box
+    for i in sorted(range(len(boxes)), key=lambda i: -area(boxes[i])):
+        box = boxes[i]
+        host = next((g for g in hosts if intersection(box, grown[g]) >= NESTED_SHARE * max(1, area(box))),
+                    None) if can_nest[i] else None
+        if host is None:
+            if can_nest[i]:
+                hosts.append(len(groups))
+            groups.append([i])
+            grown.append(box)
+        else:
+            groups[host].append(i)
+            grown[host] = union([grown[host], box])
+    return groups
+
+
 @dataclass(frozen=True)
 class Word:
     text: str

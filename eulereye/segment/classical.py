@@ -34,7 +34,7 @@ import cv2
 import numpy as np
 
 from eulereye.ink import MIN_CONTRAST, downscale, letter_height, otsu_ink
-from eulereye.model import BBox, Region, area, intersection, union
+from eulereye.model import BBox, Region, nested_groups, union
 from eulereye.segment.order import order_regions
 from eulereye.segment.paragraphs import starts_paragraph
 
@@ -544,21 +544,8 @@ def _union(fragments: list[Fragment]) -> BBox:
 def _absorb_nested(blocks: list[list[Fragment]]) -> list[list[Fragment]]:
     """Text blocks lying (mostly) inside a larger text block become part of it. Pictures
     neither absorb nor are absorbed: a caption inside a picture's box stays text."""
-    boxed = sorted(((_union(b), b) for b in blocks), key=lambda item: -area(item[0]))
-    kept: list[tuple[BBox, list[Fragment]]] = []
-    hosts: list[int] = []  # indexes into ``kept`` of the text blocks (the possible hosts)
-    for box, block in boxed:
-        host = None
-        if not _is_picture(block):
-            host = next((i for i in hosts if _inside(box, kept[i][0])), None)
-        if host is None:
-            if not _is_picture(block):
-                hosts.append(len(kept))
-            kept.append((box, block))
-        else:
-            kept[host][1].extend(block)
-            kept[host] = (union([kept[host][0], box]), kept[host][1])
-    return [block for _, block in kept]
+    groups = nested_groups([_union(b) for b in blocks], [not _is_picture(b) for b in blocks])
+    return [[fragment for i in group for fragment in blocks[i]] for group in groups]
 
 
 def _is_picture(block: list[Fragment]) -> bool:
@@ -582,10 +569,6 @@ def _padded(boxes: list[BBox], size: float, shape: tuple[int, int]) -> list[BBox
                 left = max(left, min(x0, (other[2] + x0 + 1) // 2))
         padded.append((left, max(0, y0 - pad), right, min(shape[0], y1 + pad)))
     return padded
-
-
-def _inside(inner: BBox, outer: BBox) -> bool:
-    return intersection(inner, outer) >= 0.8 * max(1, area(inner))
 
 
 def _kinds(blocks: list[list[Fragment]], body: float, shape: tuple[int, int]) -> list[str]:

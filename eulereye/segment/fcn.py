@@ -18,7 +18,8 @@ Architecture (``PageFCN``), a compact U-Net:
 Masks -> regions (``masks_to_regions``): per class, connected components of the argmax mask
 after a small closing, each component cut further by recursive XY-cuts at empty gutters of the
 mask (so a bridge of a few pixels never merges two columns), tiny pieces dropped, boxes scaled
-back to page pixels. Rules are not regions of their own: they separate. The regions are put in
+back to page pixels; a region inside another one's box joins it (``absorb_nested``), so no
+text is read twice. Rules are not regions of their own: they separate. The regions are put in
 reading order by ``eulereye.segment.order.order_regions``, which every segmenter shares.
 
 Torch is imported lazily (only when an FCN is built or loaded) so the CLI starts fast.
@@ -35,7 +36,7 @@ import cv2
 import numpy as np
 
 from eulereye.config import Settings, cpu_count
-from eulereye.model import BBox, Region, area
+from eulereye.model import TEXTLESS_KINDS, BBox, Region, area, nested_groups, union
 from eulereye.segment.order import order_regions
 from eulereye.segment.paragraphs import split_paragraphs
 
@@ -181,7 +182,7 @@ class FcnSegmenter:
 
     def segment(self, gray: np.ndarray) -> list[Region]:
         classes = self.predict_classes(gray)
-        regions = masks_to_regions(classes, gray.shape, self.config.input_long_side)
+        regions = absorb_nested(masks_to_regions(classes, gray.shape, self.config.input_long_side))
         regions = split_paragraphs(gray, mark_masthead(regions, gray.shape[1], gray.shape[0]))
         return order_regions(regions, gray.shape[1], gray.shape[0])
 
@@ -228,6 +229,14 @@ def masks_to_regions(classes: np.ndarray, page_shape: tuple[int, int], long_side
                 )
                 regions.append(Region(page_box, kind))
     return regions
+
+
+def absorb_nested(regions: list[Region]) -> list[Region]:
+    """A region to read that lies inside another one's box joins it (the box grows to hold
+    it): OCR of the larger box reads its text already, which would otherwise come out twice.
+    An L-shaped column's box, for one, holds the block standing in its bend."""
+    groups = nested_groups([r.bbox for r in regions], [r.kind not in TEXTLESS_KINDS for r in regions])
+    return [Region(union([regions[i].bbox for i in group]), regions[group[0]].kind) for group in groups]
 
 
 # A mask column (row) this sparsely filled across a region counts as a gap: thin bridges of a

@@ -71,6 +71,20 @@ def test_segmenter_turns_the_mask_into_regions_in_reading_order(monkeypatch):
     assert regions[1].bbox[0] < regions[2].bbox[0]
 
 
+def test_a_block_inside_another_regions_box_is_not_read_twice(monkeypatch):
+    # An L-shaped text column (a full-width foot under a left leg) and a headline in its bend:
+    # the column's box holds the headline, whose text its OCR reads already.
+    classes = np.zeros((50, 40), np.uint8)
+    classes[2:48, 2:18] = 1
+    classes[36:48, 2:38] = 1
+    classes[10:14, 22:36] = 2
+    segmenter = FcnSegmenter(build_model(FcnConfig()), FcnConfig(input_long_side=200))
+    monkeypatch.setattr(segmenter, "predict_classes", lambda gray: classes)
+    regions = segmenter.segment(np.full((400, 320), 255, np.uint8))
+    assert [r.kind for r in regions] == ["text"]
+    assert regions[0].bbox == (8, 8, 152, 192)  # mask pixel = 4 page pixels
+
+
 def _reference_model():
     torch.manual_seed(0)
     model = build_model(FcnConfig()).eval()
