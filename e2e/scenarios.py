@@ -18,6 +18,7 @@ from e2e.localcloud import LocalCloud
 from e2e.runner import KillPlan
 from eulereye.synth.render import font
 
+LOG_CATCH_UP_S = 0.5
 WORDS = ("archive river council harbour morning evening market railway letter station "
          "weather theatre printer factory meeting garden bridge school church mill").split()
 
@@ -121,6 +122,9 @@ def run_scenario(cloud: LocalCloud, figure: str, local_dir: Path, timeout_s: flo
             break
         time.sleep(1)
     wall_s = time.perf_counter() - start
+    # A worker logs "skipped" before it deletes the message, so the line is in the pipe once
+    # the queue is empty; the runner's reader thread may not have read it yet.
+    time.sleep(LOG_CATCH_UP_S)
     cloud.inject()  # faults off: the checks that follow see a healthy platform
     workers = [w for w in cloud.runner.all_workers() if id(w) not in workers_before]
     written = manifests_written(cloud.proxy.stored, cloud.bucket, cloud.output_prefix, book.names)
