@@ -114,14 +114,12 @@ class FaultProxy:
             self.injected[op] += 1
             return answer
 
-    def count_stored(self, method: str, path: str, status: int) -> None:
+    def count_stored(self, op: tuple[str, str], path: str, status: int) -> None:
         """Counts an object S3 accepted; parts of a multipart upload are not whole objects."""
         url = urlsplit(path)
-        bucket_and_key = unquote(url.path).lstrip("/")
-        if (method == "PUT" and 200 <= status < 300 and "/" in bucket_and_key.rstrip("/")
-                and "uploadId" not in url.query):
+        if op == ("s3", "PUT object") and 200 <= status < 300 and "uploadId" not in url.query:
             with self._lock:
-                self.stored[bucket_and_key] += 1
+                self.stored[unquote(url.path).lstrip("/")] += 1
 
 
 def _read_body(handler: BaseHTTPRequestHandler) -> bytes:
@@ -163,7 +161,8 @@ def _handler_for(proxy: FaultProxy) -> type[BaseHTTPRequestHandler]:
 
         def _forward(self) -> None:
             body = _read_body(self)
-            fault = proxy.fault_for(operation(self.command, self.path, self.headers))
+            op = operation(self.command, self.path, self.headers)
+            fault = proxy.fault_for(op)
             if fault:
                 status, content_type, payload = fault
                 self._answer(status, [("Content-Type", content_type),
@@ -183,7 +182,7 @@ def _handler_for(proxy: FaultProxy) -> type[BaseHTTPRequestHandler]:
                     local.conn = None
                     if attempt == 2:
                         raise
-            proxy.count_stored(self.command, self.path, response.status)
+            proxy.count_stored(op, self.path, response.status)
             reply = [(k, v) for k, v in response.getheaders() if k.lower() not in HOP_HEADERS]
             if self.command != "HEAD":
                 reply = [(k, v) for k, v in reply if k.lower() != "content-length"]

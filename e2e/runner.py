@@ -77,7 +77,7 @@ class WorkerProcess:
         self.kill_at = kill_at  # (page index, event): SIGKILL when that event is logged
         self.killed = False
         self.events: Counter[str] = Counter()
-        self.page_events: Counter[tuple[str, str]] = Counter()  # (event, page): e.g. "written"
+        self.page_events: Counter[tuple[str, str]] = Counter()  # (event, page): e.g. "skipped"
         self.process = subprocess.Popen(local_command(command), env=env, cwd=REPO,
                                         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                         stderr=subprocess.STDOUT, start_new_session=True,
@@ -280,7 +280,7 @@ class TaskRunner:
             return [*self.finished, *self.workers.values()]
 
     def page_events(self, event: str) -> Counter[str]:
-        """Per page, how often workers logged ``event`` ("written": its manifest was written)."""
+        """Per page, how often workers logged ``event`` ("skipped": found already done)."""
         counts: Counter[str] = Counter()
         for worker in self.all_workers():
             counts.update({page: n for (name, page), n in worker.page_events.items() if name == event})

@@ -172,7 +172,6 @@ class Pipeline:
         log.info("written", page=name, seconds=timings.seconds["write"])
         return page
 
-
     @staticmethod
     def _page_model(name, width, height, straight, regions, lines_per_region) -> Page:
         ids = geometric_ids(regions)

@@ -12,7 +12,6 @@ from eulereye.ocr.base import ENGINES
 from eulereye.segment.base import SEGMENTERS
 
 
-
 def register(subparsers) -> None:
     settings = Settings.from_env()
     parser = subparsers.add_parser(

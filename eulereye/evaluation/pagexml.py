@@ -39,9 +39,10 @@ def read_page_xml(path: str | Path) -> PageLayout:
     page = next(el for el in root.iter() if _local(el.tag) == "Page")
     layout = PageLayout(int(page.get("imageWidth")), int(page.get("imageHeight")))
     for element in page.iter():
-        if _local(element.tag) == "TextRegion":
+        tag = _local(element.tag)
+        if tag == "TextRegion":
             layout.text_contents[element.get("id")] = _region_text(element)
-        table = _REGION_TABLES.get(_local(element.tag))
+        table = _REGION_TABLES.get(tag)
         coords = next((c for c in element if _local(c.tag) == "Coords"), None)
         if table is None or coords is None:
             continue

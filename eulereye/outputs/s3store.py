@@ -62,7 +62,7 @@ class S3Store:
             try:
                 return self.client.get_object(Bucket=self.bucket, Key=self.key(relpath))["Body"].read()
             except ClientError as exc:
-                if exc.response.get("Error", {}).get("Code") in MISSING_CODES:
+                if is_missing(exc):
                     return None
                 raise
 

@@ -3,12 +3,14 @@ returns its regions in reading order, boxes in that image's pixels."""
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
-from eulereye.deskew import Straightened, straighten
 from eulereye.model import Region
+
+if TYPE_CHECKING:
+    from eulereye.deskew import Straightened
 
 SEGMENTERS = ("classical", "fcn", "auto")
 # What "auto" means: the segmenter that measured best (bench/RESULTS.md).
@@ -26,6 +28,8 @@ class Segmenter(Protocol):
 def segment_straightened(segmenter: Segmenter, gray: np.ndarray) -> tuple[Straightened, list[Region]]:
     """Segment ``gray`` as the pipeline does: straightened first; the regions are in the
     straightened page's pixels (``Straightened.to_original`` maps them back)."""
+    from eulereye.deskew import straighten  # OpenCV: not for the CLI parsers that import this module
+
     straight = straighten(gray)
     return straight, segmenter.segment(straight.gray)
 

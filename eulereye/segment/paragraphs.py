@@ -51,7 +51,7 @@ def _lines(crop: np.ndarray) -> np.ndarray:
     if crop.size == 0 or int(crop.max()) - int(crop.min()) < MIN_CONTRAST:
         return np.empty((0, 4), int)
     ink = otsu_ink(crop) > 0
-    inked = np.concatenate(([0], (ink.sum(axis=1) > 0).astype(np.int8), [0]))
+    inked = np.concatenate(([0], ink.any(axis=1).astype(np.int8), [0]))
     edges = np.flatnonzero(np.diff(inked))
     runs = list(zip(edges[0::2], edges[1::2]))
     if not runs:
