@@ -1,4 +1,4 @@
-"""What a process needs to be a client of the local AWS, and the moto server with the gap
+"""What a process needs to be a client of the local AWS, and the moto server with the gaps
 ``e2e/moto_server.py`` fills. The server lifecycle and ``terraform apply`` are
 ``tools/local_aws.py``'s; this only adds to them."""
 
@@ -16,7 +16,8 @@ PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 class PlatformMotoServer(MotoServer):
-    """moto server whose EventBridge rules deliver S3 events to SQS despite Lambda targets."""
+    """moto server with the gaps of e2e/moto_server.py filled (Lambda targets, policy conditions,
+    concurrent SQS receives)."""
 
     def command(self) -> list[str]:
         return [sys.executable, str(LAUNCHER), "-H", "127.0.0.1", "-p", str(self.port)]

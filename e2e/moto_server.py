@@ -1,4 +1,4 @@
-"""The moto server that stands in for AWS, with two of its gaps filled.
+"""The moto server that stands in for AWS, with three of its gaps filled.
 
 Run as ``python e2e/moto_server.py -H 127.0.0.1 -p PORT`` (the arguments of ``moto_server``).
 
@@ -14,6 +14,11 @@ Run as ``python e2e/moto_server.py -H 127.0.0.1 -p PORT`` (the arguments of ``mo
    TLS" statements deny every object request. In AWS a condition on a key the request lacks is
    not met (``...IfExists`` operators aside) and such a statement does not apply; so here. A
    real client always uses TLS 1.2+, so those statements do not apply to it either.
+3. Concurrent SQS receives. Moto checks that a message is visible and then marks it received
+   without a lock, so two consumers polling at the same moment can both get the same message
+   (CI saw one page delivered to two workers in the same millisecond, receive count 2 for
+   both). SQS hides a received message from other consumers for its visibility timeout; so
+   here: each receive attempt runs alone, and the long-poll wait happens outside the lock.
 
 Everything else is moto's own behaviour.
 """
@@ -22,13 +27,18 @@ from __future__ import annotations
 
 import copy
 import sys
+import threading
+import time
 
 from moto import server
 from moto.events.models import Rule
 from moto.iam.access_control import IAMPolicyStatement, PermissionResult
+from moto.sqs.models import SQSBackend
 
 _deliver = Rule.send_to_targets
 _permission = IAMPolicyStatement.is_action_permitted
+_receive = SQSBackend.receive_message
+_receiving = threading.Lock()
 
 
 def _deliver_without_lambda(self: Rule, event, transform_input: bool = True) -> None:
@@ -46,7 +56,25 @@ def _permission_as_aws(self: IAMPolicyStatement, action, resource="*", principal
     return _permission(self, action, resource, principal, incoming_condition_values)
 
 
-if __name__ == "__main__":
+def _receive_one_at_a_time(self: SQSBackend, queue_name: str, count: int,
+                           wait_seconds_timeout: int, visibility_timeout: int,
+                           message_attribute_names=None):
+    deadline = time.monotonic() + (wait_seconds_timeout or 0)
+    while True:
+        with _receiving:  # one pass over the queue, no waiting: the lock is held briefly
+            messages = _receive(self, queue_name, count, 0, visibility_timeout,
+                                message_attribute_names)
+        if messages or time.monotonic() >= deadline:
+            return messages
+        self.get_queue(queue_name).wait_for_messages(1)  # woken early by a new message
+
+
+def fill_gaps() -> None:
     Rule.send_to_targets = _deliver_without_lambda
     IAMPolicyStatement.is_action_permitted = _permission_as_aws
+    SQSBackend.receive_message = _receive_one_at_a_time
+
+
+if __name__ == "__main__":
+    fill_gaps()
     server.main(sys.argv[1:])
