@@ -8,8 +8,8 @@ text lines make the profile sharpest (largest sum of squares) at the page's true
 profile alone can be fooled on a page of several columns whose baselines do not line up (a
 slope that lines up one column's lines with the next one's can score higher than level), so it
 only refines; it sweeps all of ``+-max_angle`` only where no lines were found. A 3000x4500 scan
-takes a few tens of milliseconds. The page is then rotated about its centre onto a canvas large enough to keep
-every pixel, the new corners filled with the paper's colour.
+takes a few tens of milliseconds. The page is then rotated about its centre onto a canvas large
+enough to keep every pixel, the new corners filled with the paper's colour.
 
 Angles are in degrees, positive = counter-clockwise as the page is seen on screen.
 """
@@ -90,7 +90,8 @@ def measure_skew(gray: np.ndarray, max_angle: float = 5.0) -> float:
     if slope is None:
         best, sweeps = 0.0, ((max_angle, 0.5), (0.5, 0.05), (0.05, 0.01))
     else:  # the shear levelling lines that slope down by ``slope`` degrees is ``-slope``
-        best, sweeps = -float(np.clip(slope, -max_angle, max_angle)), ((_LINE_REACH, 0.05), (0.05, 0.01))
+        best = -float(np.clip(slope, -max_angle, max_angle))
+        sweeps = ((_LINE_REACH, 0.05), (0.05, 0.01))
     for span, step in sweeps:
         candidates = np.arange(best - span, best + span + step / 2, step)
         candidates = candidates[np.abs(candidates) <= max_angle + 1e-9]
@@ -128,7 +129,7 @@ def _line_slope(ink: np.ndarray) -> float | None:
     if size is None:
         return None
     smear = cv2.getStructuringElement(cv2.MORPH_RECT, (max(1, round(1.5 * size)), 1))
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(
+    count, labels, stats, centroids = cv2.connectedComponentsWithStats(
         cv2.morphologyEx(ink, cv2.MORPH_CLOSE, smear), connectivity=8)
     widths, heights = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]
     lines = (widths >= 8 * size) & (heights <= 2.5 * size) & (heights >= 0.5 * size)
@@ -137,9 +138,7 @@ def _line_slope(ink: np.ndarray) -> float | None:
         return None
     ys, xs = np.nonzero(lines[labels])
     owner = labels[ys, xs]
-    pixels = np.bincount(owner, minlength=count).astype(np.float64)
-    dx = xs - np.bincount(owner, xs, count)[owner] / pixels[owner]
-    dy = ys - np.bincount(owner, ys, count)[owner] / pixels[owner]
+    dx, dy = xs - centroids[owner, 0], ys - centroids[owner, 1]
     m20, m02, m11 = (np.bincount(owner, v, count) for v in (dx * dx, dy * dy, dx * dy))
     angles = 0.5 * np.degrees(np.arctan2(2 * m11, m20 - m02))[lines]
     weights = widths[lines].astype(np.float64)

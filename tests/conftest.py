@@ -71,7 +71,6 @@ def paragraph(lines, last_words=3):
     return [(1 if i == 0 else 0, WORDS[i : i + 9]) for i in range(lines - 1)] + [(0, WORDS[:last_words])]
 
 
-
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item):
     """`make test` runs `--dist loadgroup`: tests sharing an xdist_group (one local cloud, one

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import sys
 import threading
 import time
-from pathlib import Path
 
 import boto3
 import pytest
 from moto import mock_aws
 from moto.sqs.models import Message, SQSBackend
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-
-from e2e import moto_server  # noqa: E402
+from e2e import moto_server  # importable: tests/e2e/conftest.py puts the repo on sys.path
 
 CONSUMERS = 4
 
