@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +24,12 @@ class PageLayout:
     text_types: dict[str, str] = field(default_factory=dict)
     text_contents: dict[str, str] = field(default_factory=dict)  # transcription, where the GT has one
     reading_order: list[str] = field(default_factory=list)
+    articles: dict[str, str] = field(default_factory=dict)  # region id -> article id, where marked
 
+
+# The article a region belongs to, in PAGE-XML's custom attribute: "article {id:a3;}" or
+# "structure {type:article; id:a3;}".
+_ARTICLE = re.compile(r"(?:article|structure)\s*\{[^}]*\bid:([^;}]+)")
 
 _REGION_TABLES = {
     "TextRegion": "text",
@@ -49,6 +55,9 @@ def read_page_xml(path: str | Path) -> PageLayout:
         getattr(layout, table)[element.get("id")] = _points_bbox(coords.get("points"))
         if table == "text":
             layout.text_types[element.get("id")] = element.get("type", "")
+            article = _ARTICLE.search(element.get("custom", ""))
+            if article:
+                layout.articles[element.get("id")] = article.group(1).strip()
     refs = [el for el in page.iter() if _local(el.tag) == "RegionRefIndexed"]
     layout.reading_order = [r.get("regionRef") for r in sorted(refs, key=lambda r: int(r.get("index")))]
     return layout

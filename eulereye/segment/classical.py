@@ -33,17 +33,21 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from eulereye.ink import MIN_CONTRAST, downscale, letter_height, otsu_ink
+from eulereye.ink import MIN_CONTRAST, downscale, letter_height, otsu_ink, vertical_rules
 from eulereye.model import BBox, Region, nested_groups, union
 from eulereye.segment.order import order_regions
 from eulereye.segment.paragraphs import starts_paragraph
 
+COLUMN_RULE_LENGTH = 0.025  # share of the page height: a printed column rule is this long ...
+COLUMN_RULE_WIDTH = 0.003  # ... and this thin (share of the page width), found at full resolution
 WORK_WIDTH = 1600  # pixels: enough for 8-10 px body letters on a 7-column page
 MIN_TEXT_SIZE = 4.0  # working pixels; smaller estimated letters are clamped up to this
 
 # Multiples of the body text size (the median letter height in working pixels).
 RULE_LENGTH = 8.0  # a rule is a straight ink run at least this long ...
 RULE_THICKNESS = 0.6  # ... and at most this thick
+FLAT_RULE = 3.0  # a block this flat and a rule long is a (thick) rule ...
+RULE_LETTER_SPACING = 4.0  # ... when it has less than a letter per this width
 GUTTER_WIDTH = 1.0  # a gutter is background at least this wide ...
 GUTTER_HEIGHT = 8.0  # ... and this tall ...
 GUTTER_FLANKED = 3.0  # ... with text close beside it (one side) over this much of its height ...
@@ -100,8 +104,8 @@ class ClassicalSegmenter:
         ink = _ink_mask(small)
         if ink is None:
             return []
-        layout = analyse(ink)
         height, width = gray.shape
+        layout = analyse(ink, [_to_work(b, scale) for b in column_rules(gray)])
         regions = [
             Region(_to_page(r.bbox, scale, width, height), r.kind) for r in layout.regions
         ]
@@ -115,11 +119,21 @@ class Layout:
     rules: list[BBox]
 
 
-def analyse(ink: np.ndarray) -> Layout:
-    """Find the regions and rules of an ink mask (uint8, 255 = ink) in its own pixels."""
+def column_rules(gray: np.ndarray) -> list[BBox]:
+    """The printed vertical rules of the full-resolution page. Found before downscaling: a
+    hairline rule of a 150 dpi microfilm scan is one grey pixel wide, which the working copy
+    blurs away, and then a section runs across two columns."""
+    height, width = gray.shape
+    return vertical_rules(gray, max(10, round(COLUMN_RULE_LENGTH * height)),
+                          max(3.0, COLUMN_RULE_WIDTH * width))
+
+
+def analyse(ink: np.ndarray, page_rules: list[BBox] = ()) -> Layout:
+    """Find the regions and rules of an ink mask (uint8, 255 = ink) in its own pixels;
+    ``page_rules``: vertical rules found on the full-resolution page (in these pixels)."""
     _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     size = _text_size(stats[1:])
-    rules_mask, rules = _rules(ink, size)
+    rules_mask, rules = _rules(ink, size, page_rules)
     text_ink = _drop_specks(cv2.subtract(ink, rules_mask), size)
     if not text_ink.any():
         return Layout([], rules)
@@ -135,6 +149,7 @@ def analyse(ink: np.ndarray) -> Layout:
     blocks = [b for b in blocks if _is_picture(b) or sum(f.letters for f in b) >= MIN_LETTERS]
     kinds = _kinds(blocks, size, ink.shape)
     boxes = _split_wide_blocks([_union(b) for b in blocks], kinds, strips, text_ink, rules_mask, size)
+    boxes = _split_at_rules(boxes, page_rules, text_ink, size)
     boxes = [(box, kind) for box, kind in boxes if not _edge_sliver(box, ink.shape[1], size)]
     padded = _padded([box for box, _ in boxes], size, ink.shape)
     regions = [Region(box, kind) for box, (_, kind) in zip(padded, boxes)]
@@ -158,6 +173,31 @@ def _split_wide_blocks(
         else:
             others.append((box, kind))
     return others + [(box, "text") for box in _join_stacked(texts, rules, size)]
+
+
+def _split_at_rules(
+    boxes: list[tuple[BBox, str]], rules: list[BBox], text_ink: np.ndarray, size: float
+) -> list[tuple[BBox, str]]:
+    """Boxes cut where a printed column rule runs through them (a letter or more inside on
+    both sides): beside the rule into a left and a right piece, above and below it whole;
+    each piece shrinks to its ink. Blocks are already kept apart at rules; this is the net for
+    a block that still joined across one (a line of type touching the rule)."""
+    for rule in rules:
+        middle = (rule[0] + rule[2]) / 2
+        pieces: list[tuple[BBox, str]] = []
+        for box, kind in boxes:
+            x0, y0, x1, y1 = box
+            top, bottom = max(y0, rule[1]), min(y1, rule[3])
+            if kind in ("masthead", "illustration") or bottom - top < size \
+                    or not x0 + size <= middle <= x1 - size:
+                pieces.append((box, kind))
+                continue
+            parts = [(x0, y0, x1, top), (x0, top, rule[0], bottom), (rule[2], top, x1, bottom),
+                     (x0, bottom, x1, y1)]
+            pieces += [(ink_box, kind) for part in parts
+                       if (ink_box := _ink_box(text_ink, part)) is not None]
+        boxes = pieces
+    return boxes
 
 
 def _edge_sliver(box: BBox, width: int, size: float) -> bool:
@@ -189,8 +229,9 @@ def _kernel(width: float, height: float) -> np.ndarray:
     return cv2.getStructuringElement(cv2.MORPH_RECT, (max(1, round(width)), max(1, round(height))))
 
 
-def _rules(ink: np.ndarray, size: float) -> tuple[np.ndarray, list[BBox]]:
-    """Mask and boxes of long thin straight ink runs, horizontal and vertical."""
+def _rules(ink: np.ndarray, size: float, page_rules: list[BBox]) -> tuple[np.ndarray, list[BBox]]:
+    """Mask and boxes of long thin straight ink runs, horizontal and vertical, with the
+    ``page_rules`` found at full resolution."""
     length, thickness = RULE_LENGTH * size, max(2.0, RULE_THICKNESS * size)
     mask = np.zeros_like(ink)
     boxes: list[BBox] = []
@@ -205,7 +246,9 @@ def _rules(ink: np.ndarray, size: float) -> tuple[np.ndarray, list[BBox]]:
         keep[0] = False
         mask[keep[labels]] = 255
         boxes += [_stat_box(row) for row in stats[keep]]
-    return cv2.dilate(mask, _kernel(3, 3)), boxes
+    for x0, y0, x1, y1 in page_rules:
+        mask[y0:y1, x0:x1] = 255
+    return cv2.dilate(mask, _kernel(3, 3)), boxes + list(page_rules)
 
 
 def _stat_box(row: np.ndarray) -> BBox:
@@ -590,6 +633,15 @@ def _kinds(blocks: list[list[Fragment]], body: float, shape: tuple[int, int]) ->
     ]
 
 
+def _is_rule(block: list[Fragment], body: float) -> bool:
+    """A flat, long block with hardly any letters in it: a thick or wavy horizontal rule (too
+    thick for ``_rules``, e.g. the heavy rule under a date line), not a line of text."""
+    x0, y0, x1, y1 = _union(block)
+    letters = sum(f.letters for f in block)
+    return y1 - y0 <= FLAT_RULE * body and x1 - x0 >= RULE_LENGTH * body \
+        and letters * RULE_LETTER_SPACING * body < x1 - x0
+
+
 def _type_size(block: list[Fragment]) -> float:
     """Median letter height of a block, each fragment weighted by its letters."""
     return float(np.median([f.size for f in block for _ in range(max(1, f.letters))]))
@@ -598,7 +650,15 @@ def _type_size(block: list[Fragment]) -> float:
 def _kind(block: list[Fragment], body: float) -> str:
     if _is_picture(block):
         return "illustration"
+    if _is_rule(block, body):
+        return "rule"
     return "headline" if _type_size(block) >= HEADLINE_SIZE * body else "text"
+
+
+def _to_work(box: BBox, scale: float) -> BBox:
+    """A full-resolution box in working pixels, at least one pixel wide and tall."""
+    x0, y0, x1, y1 = (int(v * scale) for v in box)
+    return (x0, y0, max(x1, x0 + 1), max(y1, y0 + 1))
 
 
 def _to_page(box: BBox, scale: float, width: int, height: int) -> BBox:

@@ -31,6 +31,7 @@ from eulereye.model import BBox, Region
 BAND_RULE_SPAN = 0.6  # a horizontal rule ends a band when it spans this share of the group
 CUT_SLACK = 0.01  # boxes may overlap a cut by this share of the page (slightly crooked scans)
 MAX_SLACK_SHARE = 0.25  # ... but never by more than this share of their own size
+RULE_DRIFT = 0.3  # pieces of one broken rule lie within this share of the vertical slack
 HEADLINE_SPAN = 0.5  # a headline alone on top of a group this wide heads all of it
 
 
@@ -53,9 +54,25 @@ def order_regions(
     content = [r for r in regions if r.kind != "rule"]
     mastheads = sorted((r for r in content if r.kind == "masthead"), key=_top_left)
     rest = [r for r in content if r.kind != "masthead"]
-    horizontal_rules = [b for b in rules if b[2] - b[0] > b[3] - b[1]]
     slack = (CUT_SLACK * page_width, CUT_SLACK * page_height)
+    horizontal_rules = _joined_rules([b for b in rules if b[2] - b[0] > b[3] - b[1]], slack)
     return mastheads + _xy_cut(rest, horizontal_rules, slack)
+
+
+def _joined_rules(rules: list[BBox], slack: tuple[float, float]) -> list[BBox]:
+    """Horizontal rules with the pieces of a broken one joined: on one height (within
+    ``RULE_DRIFT`` of the slack) and less than the horizontal slack apart. A printed rule of an
+    old scan comes out in pieces (worn type, a crease), each too short to end a band."""
+    joined: list[list[int]] = []
+    for x0, y0, x1, y1 in sorted(rules, key=lambda b: (b[0])):
+        middle = (y0 + y1) / 2
+        line = next((j for j in joined if abs((j[1] + j[3]) / 2 - middle) <= RULE_DRIFT * slack[1]
+                     and x0 - j[2] <= slack[0]), None)
+        if line is None:
+            joined.append([x0, y0, x1, y1])
+        else:
+            line[:] = [min(line[0], x0), min(line[1], y0), max(line[2], x1), max(line[3], y1)]
+    return [tuple(box) for box in joined]
 
 
 def _top_left(region: Region) -> tuple[int, int]:
