@@ -1,0 +1,174 @@
+"""Builds a hand-made ground-truth PAGE-XML from its region list (``<stem>.regions.txt``).
+
+The region list is written by looking at the page: one line per region, in reading order,
+each a rough box drawn around the region's ink. This tool only snaps every box to the ink
+inside it (printed rules and specks left out), so the Coords are tight rectangles, and writes
+``<stem>.xml`` (PAGE 2019-07-15) beside the list. See README.md for the conventions.
+
+Region list format (``#`` starts a comment)::
+
+    image news-scans/evening-star_1862-08-25_seq-1.jpg   # relative to the shared data folder
+    <kind> <article> <x0> <y0> <x1> <y1> [exact]
+
+kinds: header (masthead), heading, paragraph, other (adverts and the like), image (a picture:
+ImageRegion), separator (a printed vertical rule: SeparatorRegion, not in the reading order).
+``exact`` keeps the box as written. Usage: ``python bench/real-gt/build.py LIST [LIST ...]``
+(shared data folder: ``$GT_SHARED_DATA``, default ``<repo>/../shared/data``).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+PAGE_NS = "http://schema.primaresearch.org/PAGE/gts/pagecontent/2019-07-15"
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+CREATED = "2026-11-30T00:00:00"
+TEXT_KINDS = {"header", "heading", "paragraph", "other"}
+STRUCTURE = {"header": "masthead", "other": "advert"}
+RULE_LENGTH = 80  # px: longer straight vertical strokes are printed rules, not letters
+RULE_WIDTH = 9  # px: a rule's found core widened by this, to take its ragged edges too
+BAR_LENGTH = 80  # px: longer horizontal strokes are rules and dashes, not letters
+SPECK_AREA = 12  # px: smaller ink blobs are dust
+WORD_SMEAR = (15, 5)  # px (x, y): ink this close together is one word
+MIN_WORD = 45  # px: a smeared word's longer side is at least this, stray marks' shorter
+
+
+@dataclass(frozen=True)
+class Region:
+    kind: str
+    article: str
+    box: tuple[int, int, int, int]
+
+
+def shared_data() -> Path:
+    default = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
+    return Path(os.environ.get("GT_SHARED_DATA", default))
+
+
+def read_list(path: Path) -> tuple[Path, list[tuple[Region, bool]]]:
+    image, regions = None, []
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        fields = raw.split("#", 1)[0].split()
+        if not fields:
+            continue
+        if fields[0] == "image":
+            image = shared_data() / fields[1]
+            continue
+        if len(fields) not in (6, 7) or fields[0] not in TEXT_KINDS | {"image", "separator"}:
+            raise ValueError(f"{path}:{number}: expected '<kind> <article> x0 y0 x1 y1 [exact]', got {raw!r}")
+        x0, y0, x1, y1 = map(int, fields[2:6])
+        regions.append((Region(fields[0], fields[1], (x0, y0, x1, y1)), fields[6:] == ["exact"]))
+    if image is None:
+        raise ValueError(f"{path}: no 'image' line")
+    return image, regions
+
+
+def ink_masks(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(text ink without rules and specks, vertical rules) as boolean masks."""
+    ink = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 51, 15)
+    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, RULE_LENGTH)))
+    horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (BAR_LENGTH, 1)))
+    widened = cv2.bitwise_or(cv2.dilate(vertical, cv2.getStructuringElement(cv2.MORPH_RECT, (RULE_WIDTH, 1))),
+                             cv2.dilate(horizontal, cv2.getStructuringElement(cv2.MORPH_RECT, (1, RULE_WIDTH))))
+    text = cv2.bitwise_and(ink, cv2.bitwise_not(widened))
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(text, connectivity=8)
+    keep = stats[:, cv2.CC_STAT_AREA] >= SPECK_AREA
+    keep[0] = False
+    return keep[labels], vertical > 0
+
+
+def snap(mask: np.ndarray, box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+    """The box shrunk to the words of ``mask`` inside it (unchanged when it holds none).
+
+    Ink is smeared into words first; stray marks smaller than a short word are not counted."""
+    x0, y0, x1, y1 = box
+    inside = mask[y0:y1, x0:x1].astype(np.uint8)
+    words = cv2.dilate(inside, cv2.getStructuringElement(cv2.MORPH_RECT, WORD_SMEAR))
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(words, connectivity=8)
+    big = (np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]) >= MIN_WORD)
+    big[0] = False
+    kept = inside.astype(bool) & big[labels]
+    rows, cols = np.flatnonzero(kept.any(1)), np.flatnonzero(kept.any(0))
+    if rows.size == 0:
+        return box
+    return x0 + int(cols[0]), y0 + int(rows[0]), x0 + int(cols[-1]) + 1, y0 + int(rows[-1]) + 1
+
+
+def _element(parent: ET.Element, tag: str, **attributes: str) -> ET.Element:
+    return ET.SubElement(parent, f"{{{PAGE_NS}}}{tag}", attributes)
+
+
+def _coords(parent: ET.Element, box: tuple[int, int, int, int]) -> None:
+    x0, y0, x1, y1 = box
+    _element(parent, "Coords", points=f"{x0},{y0} {x1},{y0} {x1},{y1} {x0},{y1}")
+
+
+def _custom(region: Region) -> str:
+    structure = STRUCTURE.get(region.kind)
+    article = f"article {{id:{region.article};}}"
+    return f"structure {{type:{structure};}} {article}" if structure else article
+
+
+def page_xml(image_name: str, width: int, height: int, regions: list[Region]) -> bytes:
+    ET.register_namespace("", PAGE_NS)
+    ET.register_namespace("xsi", XSI)
+    root = ET.Element(f"{{{PAGE_NS}}}PcGts", {
+        f"{{{XSI}}}schemaLocation": f"{PAGE_NS} {PAGE_NS}/pagecontent.xsd",
+        "pcGtsId": Path(image_name).stem,
+    })
+    metadata = _element(root, "Metadata")
+    _element(metadata, "Creator").text = "eulereye bench/real-gt: hand-drawn regions snapped to ink (build.py)"
+    _element(metadata, "Created").text = CREATED
+    _element(metadata, "LastChange").text = CREATED
+    page = _element(root, "Page", imageFilename=image_name, imageWidth=str(width), imageHeight=str(height))
+    read = [r for r in regions if r.kind != "separator"]
+    group = _element(_element(page, "ReadingOrder"), "OrderedGroup", id="ro0", caption="reader's order")
+    for index in range(len(read)):
+        _element(group, "RegionRefIndexed", index=str(index), regionRef=f"r{index + 1}")
+    for index, region in enumerate(read, 1):
+        if region.kind == "image":
+            element = _element(page, "ImageRegion", id=f"r{index}", custom=_custom(region))
+        else:
+            element = _element(page, "TextRegion", id=f"r{index}", type=region.kind, custom=_custom(region))
+        _coords(element, region.box)
+    rules = [r for r in regions if r.kind == "separator"]
+    for index, region in enumerate(rules, 1):
+        _coords(_element(page, "SeparatorRegion", id=f"s{index}"), region.box)
+    ET.indent(root, space="  ")
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def regions_for(list_path: Path) -> tuple[str, int, int, list[Region]]:
+    """(image file name, width, height, snapped regions) of a region list."""
+    image_path, listed = read_list(list_path)
+    gray = cv2.imread(str(image_path), cv2.IMREAD_GRAYSCALE)
+    if gray is None:
+        raise FileNotFoundError(f"cannot read image {image_path}")
+    height, width = gray.shape
+    text, rules = ink_masks(gray)
+    regions = []
+    for region, exact in listed:
+        x0, y0, x1, y1 = region.box
+        box = (max(0, x0), max(0, y0), min(width, x1), min(height, y1))
+        if not exact:
+            box = snap(rules if region.kind == "separator" else text, box)
+        regions.append(Region(region.kind, region.article, box))
+    return image_path.name, width, height, regions
+
+
+def build(list_path: Path) -> Path:
+    out = list_path.with_name(list_path.name.removesuffix(".regions.txt") + ".xml")
+    out.write_bytes(page_xml(*regions_for(list_path)))
+    return out
+
+
+if __name__ == "__main__":
+    for argument in sys.argv[1:]:
+        print(build(Path(argument)))
