@@ -2,7 +2,8 @@
 
 The region list is written by looking at the page: one line per region, in reading order,
 each a rough box drawn around the region's ink. This tool only snaps every box to the ink
-inside it (printed rules and specks left out), so the Coords are tight rectangles, and writes
+inside it (printed rules and specks left out; a top or bottom edge first moves to the emptiest
+row within a few pixels, so it falls between lines), so the Coords are tight rectangles, and writes
 ``<stem>.xml`` (PAGE 2019-07-15) beside the list. See README.md for the conventions.
 
 Region list format (``#`` starts a comment)::
@@ -37,6 +38,7 @@ RULE_WIDTH = 9  # px: a rule's found core widened by this, to take its ragged ed
 BAR_LENGTH = 80  # px: longer horizontal strokes are rules and dashes, not letters
 SPECK_AREA = 12  # px: smaller ink blobs are dust
 WORD_SMEAR = (15, 5)  # px (x, y): ink this close together is one word
+SETTLE = 12  # px: how far a written top or bottom edge may move to fall between lines
 MIN_WORD = 45  # px: a smeared word's longer side is at least this, stray marks' shorter
 
 
@@ -82,6 +84,18 @@ def ink_masks(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     keep = stats[:, cv2.CC_STAT_AREA] >= SPECK_AREA
     keep[0] = False
     return keep[labels], vertical > 0
+
+
+def settle(mask: np.ndarray, box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+    """The box with its top and bottom moved to the emptiest row within SETTLE px, so an edge
+    written by eye between two close lines of type falls between them, not through one."""
+    x0, y0, x1, y1 = box
+    edges = []
+    for edge in (y0, y1):
+        rows = np.arange(max(0, edge - SETTLE), min(mask.shape[0], edge + SETTLE + 1))
+        ink = mask[rows, x0:x1].sum(1)
+        edges.append(int(rows[np.lexsort((np.abs(rows - edge), ink))[0]]))
+    return x0, edges[0], x1, max(edges[1], edges[0] + 1)
 
 
 def snap(mask: np.ndarray, box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
@@ -158,7 +172,7 @@ def regions_for(list_path: Path) -> tuple[str, int, int, list[Region]]:
         x0, y0, x1, y1 = region.box
         box = (max(0, x0), max(0, y0), min(width, x1), min(height, y1))
         if not exact:
-            box = snap(rules if region.kind == "separator" else text, box)
+            box = snap(rules, box) if region.kind == "separator" else snap(text, settle(text, box))
         regions.append(Region(region.kind, region.article, box))
     return image_path.name, width, height, regions
 
