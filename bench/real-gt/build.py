@@ -33,10 +33,14 @@ XSI = "http://www.w3.org/2001/XMLSchema-instance"
 CREATED = "2026-11-30T00:00:00"
 TEXT_KINDS = {"header", "heading", "paragraph", "other"}
 STRUCTURE = {"header": "masthead", "other": "advert"}
-RULE_LENGTH = 80  # px: longer straight vertical strokes are printed rules, not letters
+RULE_LENGTH = 80  # px: longer thin straight vertical strokes are printed rules, not letters
 RULE_WIDTH = 9  # px: a rule's found core widened by this, to take its ragged edges too
 BAR_LENGTH = 80  # px: longer horizontal strokes are rules and dashes, not letters
+RULE_SLENDERNESS = 12  # a rule is at least this many times longer than thick ...
+RULE_MIN_THICKNESS = 6  # px: ... or at most this thick (short broken pieces of a rule)
 SPECK_AREA = 12  # px: smaller ink blobs are dust
+STREAK_LENGTH = 100  # px: a taller blob, at most half as wide, filling less than STREAK_FILL
+STREAK_FILL = 0.25  # of its box, is a piece of a tear, fold or slanted rule, not print
 WORD_SMEAR = (15, 5)  # px (x, y): ink this close together is one word
 SETTLE = 12  # px: how far a written top or bottom edge may move to fall between lines
 MIN_WORD = 45  # px: a smeared word's longer side is at least this, stray marks' shorter
@@ -72,16 +76,31 @@ def read_list(path: Path) -> tuple[Path, list[tuple[Region, bool]]]:
     return image, regions
 
 
+def _thin_strokes(opened: np.ndarray, axis: int) -> np.ndarray:
+    """The long strokes of a morphological opening that are also thin: rules, not the stems
+    and bars of large type (which are long but thick)."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(opened, connectivity=8)
+    length = stats[:, cv2.CC_STAT_HEIGHT] if axis == 0 else stats[:, cv2.CC_STAT_WIDTH]
+    thickness = stats[:, cv2.CC_STAT_WIDTH] if axis == 0 else stats[:, cv2.CC_STAT_HEIGHT]
+    thin = thickness <= np.maximum(RULE_MIN_THICKNESS, length / RULE_SLENDERNESS)
+    thin[0] = False
+    return (thin[labels] * 255).astype(np.uint8)
+
+
 def ink_masks(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(text ink without rules and specks, vertical rules) as boolean masks."""
+    """(text ink without rules, specks and long thin streaks, vertical rules) as boolean masks."""
     ink = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 51, 15)
-    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, RULE_LENGTH)))
-    horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (BAR_LENGTH, 1)))
+    vertical = _thin_strokes(cv2.morphologyEx(
+        ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, RULE_LENGTH))), axis=0)
+    horizontal = _thin_strokes(cv2.morphologyEx(
+        ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (BAR_LENGTH, 1))), axis=1)
     widened = cv2.bitwise_or(cv2.dilate(vertical, cv2.getStructuringElement(cv2.MORPH_RECT, (RULE_WIDTH, 1))),
                              cv2.dilate(horizontal, cv2.getStructuringElement(cv2.MORPH_RECT, (1, RULE_WIDTH))))
     text = cv2.bitwise_and(ink, cv2.bitwise_not(widened))
     count, labels, stats, _ = cv2.connectedComponentsWithStats(text, connectivity=8)
-    keep = stats[:, cv2.CC_STAT_AREA] >= SPECK_AREA
+    width, height, area = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_AREA]
+    streak = (height >= STREAK_LENGTH) & (width * 2 <= height) & (area < STREAK_FILL * width * height)
+    keep = (area >= SPECK_AREA) & ~streak
     keep[0] = False
     return keep[labels], vertical > 0
 
