@@ -11,7 +11,7 @@ Region list format (``#`` starts a comment)::
     image news-scans/evening-star_1862-08-25_seq-1.jpg   # relative to the shared data folder
     <kind> <article> <x0> <y0> <x1> <y1> [exact]
 
-kinds: header (masthead), heading, paragraph, other (adverts and the like), image (a picture:
+kinds: header (masthead), heading, paragraph, caption, other (adverts, notices), picture (a picture:
 ImageRegion), separator (a printed vertical rule: SeparatorRegion, not in the reading order).
 ``exact`` keeps the box as written. Usage: ``python bench/real-gt/build.py LIST [LIST ...]``
 (shared data folder: ``$GT_SHARED_DATA``, default ``<repo>/../shared/data``).
@@ -31,7 +31,7 @@ import numpy as np
 PAGE_NS = "http://schema.primaresearch.org/PAGE/gts/pagecontent/2019-07-15"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 CREATED = "2026-11-30T00:00:00"
-TEXT_KINDS = {"header", "heading", "paragraph", "other"}
+TEXT_KINDS = {"header", "heading", "paragraph", "caption", "other"}
 STRUCTURE = {"header": "masthead", "other": "advert"}
 RULE_LENGTH = 80  # px: longer thin straight vertical strokes are printed rules, not letters
 RULE_WIDTH = 9  # px: a rule's found core widened by this, to take its ragged edges too
@@ -67,7 +67,7 @@ def read_list(path: Path) -> tuple[Path, list[tuple[Region, bool]]]:
         if fields[0] == "image":
             image = shared_data() / fields[1]
             continue
-        if len(fields) not in (6, 7) or fields[0] not in TEXT_KINDS | {"image", "separator"}:
+        if len(fields) not in (6, 7) or fields[0] not in TEXT_KINDS | {"picture", "separator"}:
             raise ValueError(f"{path}:{number}: expected '<kind> <article> x0 y0 x1 y1 [exact]', got {raw!r}")
         x0, y0, x1, y1 = map(int, fields[2:6])
         regions.append((Region(fields[0], fields[1], (x0, y0, x1, y1)), fields[6:] == ["exact"]))
@@ -166,7 +166,7 @@ def page_xml(image_name: str, width: int, height: int, regions: list[Region]) ->
     for index in range(len(read)):
         _element(group, "RegionRefIndexed", index=str(index), regionRef=f"r{index + 1}")
     for index, region in enumerate(read, 1):
-        if region.kind == "image":
+        if region.kind == "picture":
             element = _element(page, "ImageRegion", id=f"r{index}", custom=_custom(region))
         else:
             element = _element(page, "TextRegion", id=f"r{index}", type=region.kind, custom=_custom(region))
