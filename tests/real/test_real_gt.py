@@ -5,6 +5,7 @@ file exactly what its region list builds."""
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 import sys
 import xml.etree.ElementTree as ET
@@ -17,6 +18,15 @@ REPO = Path(__file__).resolve().parents[2]
 GT_DIR = REPO / "bench" / "real-gt"
 NS = {"pc": "http://schema.primaresearch.org/PAGE/gts/pagecontent/2019-07-15"}
 GT_FILES = sorted(GT_DIR.glob("*.xml"))
+DEV_PAGES = {  # issue 10's real dev pages, under the shared data folder
+    "loc/highland-recorder-1895-12-13-p1.jpg",
+    "news-scans/evening-star_1862-08-25_seq-1.jpg",
+    "news-scans/evening-star_1918-09-01_seq-1.jpg",
+    "news-scans/omaha-daily-bee_1887-03-03_seq-1.jpg",
+    "news-scans/beaver-county-news_1916-05-12_seq-1.jp2",
+}
+VENDOR_ZONED = "beaver-county-news_1916-05-12_seq-1"
+MIN_IN_VENDOR_ZONES = 0.9  # share of a region's box inside its vendor article's zones
 MAX_OVERLAP = 0.02  # share of the smaller text region's area another text region may cover
 
 
@@ -53,8 +63,10 @@ def page_schema(shared_dir):
     return xmlschema.XMLSchema(str(shared_dir / "schemas" / "pagecontent-2019-07-15.xsd"))
 
 
-def test_ground_truth_files_exist():
-    assert GT_FILES, f"no ground truth in {GT_DIR}"
+def test_every_dev_page_has_ground_truth(shared_dir):
+    for relative in DEV_PAGES:
+        assert (shared_dir / "data" / relative).is_file(), relative
+    assert {path.stem for path in GT_FILES} == {Path(relative).stem for relative in DEV_PAGES}
 
 
 @pytest.mark.parametrize("path", GT_FILES, ids=lambda p: p.stem)
@@ -80,6 +92,41 @@ def test_every_read_region_names_its_article(path):
     for region in _regions(_page(path)):
         if not region.tag.endswith("SeparatorRegion"):
             assert re.search(r"article \{id:[^;}]+;\}", region.get("custom", "")), region.get("id")
+
+
+def _article(region: ET.Element) -> str:
+    return re.search(r"article \{id:([^;}]+);\}", region.get("custom", "")).group(1)
+
+
+def _read_in_order(page: ET.Element) -> list[ET.Element]:
+    by_id = {region.get("id"): region for region in _regions(page)}
+    refs = sorted(page.findall("pc:ReadingOrder/pc:OrderedGroup/pc:RegionRefIndexed", NS),
+                  key=lambda ref: int(ref.get("index")))
+    return [by_id[ref.get("regionRef")] for ref in refs]
+
+
+@pytest.mark.parametrize("path", GT_FILES, ids=lambda p: p.stem)
+def test_each_article_is_read_in_one_go_headline_first(path):
+    order = _read_in_order(_page(path))
+    articles = [_article(region) for region in order]
+    runs = [article for index, article in enumerate(articles) if index == 0 or articles[index - 1] != article]
+    assert len(runs) == len(set(runs)), f"articles interrupted: {runs}"
+    for article in set(articles):
+        kinds = [region.get("type") for region in order if _article(region) == article]
+        if "heading" in kinds:
+            assert kinds.index("heading") == 0, (article, kinds)
+
+
+def test_vendor_zoned_page_uses_the_vendors_articles(shared_dir):
+    """On the Beaver County News page every region's article id is the vendor's article number
+    and the region lies in that article's zones (the zones are loose, so nearly all of it)."""
+    listing = json.loads((shared_dir / "data" / "news-scans" / f"{VENDOR_ZONED}.loc-articles.json").read_text())
+    zones = {f"a{article['article']}": article["zones"] for article in listing["articles"]}
+    for region in _read_in_order(_page(GT_DIR / f"{VENDOR_ZONED}.xml")):
+        box = _box(region)
+        inside = sum(_area((max(box[0], z[0]), max(box[1], z[1]), min(box[2], z[2]), min(box[3], z[3])))
+                     for z in zones[_article(region)])
+        assert inside >= MIN_IN_VENDOR_ZONES * _area(box), (region.get("id"), _article(region))
 
 
 @pytest.mark.parametrize("path", GT_FILES, ids=lambda p: p.stem)
