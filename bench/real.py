@@ -53,7 +53,7 @@ DEV_PAGES = (
     DevPage("loc/highland-recorder-1895-12-13-p1.jpg", 150, True),
     DevPage("news-scans/evening-star_1862-08-25_seq-1.jpg", 150, True,
             "news-scans/evening-star_1862-08-25_seq-1.loc-alto.xml"),
-    DevPage("news-scans/omaha-daily-bee_1887-03-03_seq-1.jpg", 152, True,
+    DevPage("news-scans/omaha-daily-bee_1887-03-03_seq-1.jpg", 150, True,
             "news-scans/omaha-daily-bee_1887-03-03_seq-1.loc-alto.xml"),
     DevPage("news-scans/beaver-county-news_1916-05-12_seq-1.jp2", 300, False,
             "news-scans/beaver-county-news_1916-05-12_seq-1.loc-alto.xml",

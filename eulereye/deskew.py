@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from eulereye.ink import letter_height, otsu_ink
+from eulereye.ink import letter_height, otsu_ink, vertical_rules
 from eulereye.model import BBox
 
 MIN_ANGLE = 0.1  # smaller skews are left alone: not worth resampling the page for
@@ -33,6 +33,9 @@ _MIN_POINTS = 500  # fewer ink pixels than this: a blank page, nothing to measur
 # The sharpest profile must beat the unrotated one by this much, else the page has no text
 # lines to align (a picture, a blank page) and is left as it is.
 _MIN_GAIN = 1.02
+_LEAN_RULE = 0.05  # rules this share of the page tall tell how the columns lean ...
+_LEAN_BANDS = 6  # bands a rule is followed in
+_LEAN_TOTAL = 0.5  # ... when together they are at least this share of the page tall
 _IDENTITY = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
 
 
@@ -43,6 +46,7 @@ class Straightened:
     # Affine map from straightened pixel coordinates to original ones, and the original size.
     to_original_matrix: np.ndarray = field(default_factory=lambda: _IDENTITY.copy())
     original_size: tuple[int, int] | None = None  # (width, height); None: same as gray
+    shear: float = 0.0  # degrees the column rules leaned after rotation, sheared upright
 
     def to_original(self, bbox: BBox) -> BBox:
         """A box in the straightened image -> the box enclosing it in the original image,
@@ -64,11 +68,62 @@ class Straightened:
 
 def straighten(gray: np.ndarray, max_angle: float = 5.0) -> Straightened:
     """Measure the skew of ``gray`` (HxW uint8) within ``+-max_angle`` degrees and rotate it
-    upright. Straight pages (|skew| < ``MIN_ANGLE``) come back unchanged, without a copy."""
+    upright; then, where its printed column rules still lean (a sheared microfilm frame: the
+    lines are level but the columns are not upright), shear them upright, keeping lines level.
+    Straight pages come back unchanged, without a copy."""
     angle = measure_skew(gray, max_angle)
-    if abs(angle) < MIN_ANGLE:
-        return Straightened(gray, 0.0)
-    return _rotate(gray, angle)
+    upright = Straightened(gray, 0.0) if abs(angle) < MIN_ANGLE else _rotate(gray, angle)
+    lean = column_lean(upright.gray)
+    if abs(lean) < MIN_ANGLE:
+        return upright
+    sheared = _shear(gray, upright, lean)
+    # Rules of a curved frame lean unequally and the first median is pulled towards the
+    # upright ones; a second look at the sheared page measures what is left.
+    rest = column_lean(sheared.gray)
+    return sheared if abs(rest) < MIN_ANGLE else _shear(gray, upright, lean + rest)
+
+
+def column_lean(gray: np.ndarray) -> float:
+    """Degrees the page's printed column rules lean from upright (positive: their foot lies to
+    the right of their head); 0.0 without long rules. Each rule is followed down the page as
+    the darkest pixel column in a few bands of its box (its box alone is as wide as its lean,
+    so ink beside the rule would pull a fit through all of the box's pixels towards upright);
+    the page's lean is the length-weighted median of the rules' slopes."""
+    height, width = gray.shape
+    rules = vertical_rules(gray, round(_LEAN_RULE * height), max(3.0, 0.003 * width))
+    if sum(r[3] - r[1] for r in rules) < _LEAN_TOTAL * height:
+        return 0.0
+    slopes = [_rule_slope(gray, rule) for rule in rules]
+    weights = np.array([r[3] - r[1] for r in rules], dtype=float)
+    order = np.argsort(slopes)
+    cumulative = np.cumsum(weights[order])
+    slope = np.asarray(slopes)[order][np.searchsorted(cumulative, cumulative[-1] / 2)]
+    return round(float(np.degrees(np.arctan(slope))), 2)
+
+
+def _rule_slope(gray: np.ndarray, rule: BBox) -> float:
+    """dx/dy of one rule: the darkest column of each of ``_LEAN_BANDS`` bands down its box."""
+    x0, y0, x1, y1 = rule
+    edges = np.linspace(y0, y1, _LEAN_BANDS + 1).astype(int)
+    ys = (edges[:-1] + edges[1:]) / 2
+    xs = [x0 + int(np.argmin(gray[a:b, x0:x1].mean(axis=0))) for a, b in zip(edges, edges[1:])]
+    return float(np.polyfit(ys, xs, 1)[0])
+
+
+def _shear(gray: np.ndarray, upright: Straightened, lean: float) -> Straightened:
+    """The original page rotated as ``upright`` was and sheared sideways so that rules leaning
+    by ``lean`` degrees stand upright (one resampling of the original)."""
+    height, width = upright.gray.shape
+    slope = float(np.tan(np.radians(lean)))
+    # x' = x - slope * y (+ a shift keeping every pixel on the canvas); y' = y.
+    shear = np.array([[1.0, -slope, max(0.0, slope * (height - 1))], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    rotation = np.vstack([cv2.invertAffineTransform(upright.to_original_matrix), [0.0, 0.0, 1.0]])
+    matrix = (shear @ rotation)[:2]
+    size = (int(np.ceil(width + abs(slope) * height)), height)
+    sheared = cv2.warpAffine(gray, matrix, size, flags=cv2.INTER_LINEAR,
+                             borderMode=cv2.BORDER_CONSTANT, borderValue=_paper_colour(gray))
+    return Straightened(sheared, upright.angle, cv2.invertAffineTransform(matrix),
+                        original_size=(gray.shape[1], gray.shape[0]), shear=lean)
 
 
 def measure_skew(gray: np.ndarray, max_angle: float = 5.0) -> float:

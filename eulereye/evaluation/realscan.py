@@ -87,11 +87,11 @@ def vertical_rules(gray: np.ndarray) -> list[BBox]:
     return ink.vertical_rules(gray, max(10, round(RULE_LENGTH * height)), max(3.0, RULE_WIDTH * width))
 
 
-def crosses_rule(line: BBox, rules: Sequence[BBox]) -> bool:
-    """Whether a printed rule runs through ``line``'s box with margin on both sides (half a
-    line height): the line was read straight across it."""
+def crosses_rule(line: BBox, rules: Sequence[BBox], margin: float | None = None) -> bool:
+    """Whether a printed rule runs through ``line``'s box with ``margin`` on both sides (by
+    default half the line's height): the line was read straight across it."""
     x0, y0, x1, y1 = line
-    margin = max(2.0, CROSS_MARGIN * (y1 - y0))
+    margin = max(2.0, CROSS_MARGIN * (y1 - y0)) if margin is None else margin
     middle = (y0 + y1) / 2
     return any(r[1] <= middle <= r[3] and x0 + margin <= r[0] and r[2] <= x1 - margin for r in rules)
 
@@ -141,7 +141,7 @@ def order_agreement(lines: Sequence[TextLine], regions_in_order: Sequence[BBox])
 
 def column_bounds(rules: Sequence[BBox], width: int, height: int) -> tuple[list[float], tuple[int, int]]:
     """The page's column boundaries (x of rule runs adding up to ``COLUMN_RULE_SHARE`` of the
-    page height) and the vertical span they cover."""
+    page height) and the vertical span most of them cover."""
     clusters: list[list[BBox]] = []
     for rule in sorted(rules, key=lambda r: r[0]):
         if clusters and rule[0] - clusters[-1][-1][0] <= 0.01 * width:
@@ -152,7 +152,9 @@ def column_bounds(rules: Sequence[BBox], width: int, height: int) -> tuple[list[
     if not strong:
         return [], (0, height)
     xs = [float(np.median([(r[0] + r[2]) / 2 for r in c])) for c in strong]
-    span = (min(r[1] for c in strong for r in c), max(r[3] for c in strong for r in c))
+    # Where most columns run: an ear box's short rules beside the masthead do not count.
+    span = (int(np.median([min(r[1] for r in c) for c in strong])),
+            int(np.median([max(r[3] for r in c) for c in strong])))
     return xs, span
 
 

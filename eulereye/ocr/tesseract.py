@@ -9,12 +9,17 @@ when the processes already fill the cores (a page took 210 s multi-threaded, 71 
 
 from __future__ import annotations
 
+import math
 import os
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 
+from dataclasses import dataclass
+
+import cv2
 import numpy as np
 
+from eulereye.ink import letter_height, otsu_ink
 from eulereye.model import Line, Region, Word
 
 # White margin around each crop: Tesseract finds text touching the image edge less reliably.
@@ -22,7 +27,34 @@ CROP_MARGIN = 12
 # Page segmentation mode for a crop: one column of text that may vary in size (PSM 4) keeps
 # paragraphs and headlines of a block in order without Tesseract's full page layout analysis.
 PSM_SINGLE_COLUMN = 4
+# Tesseract reads best when letters are about this tall (pixels, median letter height); the
+# crops of a page with smaller type (a 150 dpi microfilm scan) are scaled up to it, by at most
+# MAX_UPSCALE (docs/accuracy.md has the measurements).
+TARGET_LETTER = 22
+MAX_UPSCALE = 3.0
 _api = None  # this process's Tesseract instance
+_api_settings = None  # (lang, thresholding) it was made with
+
+
+@dataclass(frozen=True)
+class Recognition:
+    """How crops are shown to Tesseract."""
+
+    target_letter: int = TARGET_LETTER  # 0: never scale
+    thresholding: int = 0  # Tesseract's thresholding_method: 0 Otsu, 1 local Otsu, 2 Sauvola
+    text_psm: int = PSM_SINGLE_COLUMN
+    margin: int = CROP_MARGIN
+
+    def scale_for(self, gray: np.ndarray) -> float:
+        """The factor a page's crops are scaled by: up to ``target_letter`` from the page's
+        median letter height, in quarter steps (1.0 for pages with large enough type)."""
+        if not self.target_letter:
+            return 1.0
+        _, _, stats, _ = cv2.connectedComponentsWithStats(otsu_ink(gray), connectivity=8)
+        letters = letter_height(stats[1:])
+        if not letters or letters >= self.target_letter:
+            return 1.0
+        return min(MAX_UPSCALE, round(4 * self.target_letter / letters) / 4)
 
 
 def tessdata_path() -> str | None:
@@ -34,27 +66,32 @@ def tessdata_path() -> str | None:
     return None
 
 
-def _init_worker(lang: str) -> None:
-    global _api
+def _init_worker(lang: str, thresholding: int = 0) -> None:
+    global _api, _api_settings
     os.environ["OMP_THREAD_LIMIT"] = "1"  # before libtesseract starts its thread pool
     import tesserocr
 
     _api = tesserocr.PyTessBaseAPI(path=tessdata_path() or "", lang=lang, psm=PSM_SINGLE_COLUMN)
+    _api.SetVariable("thresholding_method", str(thresholding))
+    _api_settings = (lang, thresholding)
 
 
 def _ready(_: int) -> bool:
     return _api is not None
 
 
-def _read_crop(crop: np.ndarray, offset: tuple[int, int]) -> list[Line]:
-    """Recognise one crop; boxes shifted by ``offset`` (the crop's top-left on the page)."""
+def _read_crop(crop: np.ndarray, offset: tuple[int, int], scale: float, psm: int, margin: int) -> list[Line]:
+    """Recognise one crop, shown to Tesseract ``scale`` times larger with a white ``margin``;
+    boxes in page pixels (``offset``: the crop's top-left on the page)."""
     import tesserocr
     from PIL import Image
 
-    padded = np.pad(crop, CROP_MARGIN, constant_values=255)
+    if scale != 1.0:
+        crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+    padded = np.pad(crop, margin, constant_values=255)
+    _api.SetPageSegMode(psm)
     _api.SetImage(Image.fromarray(padded))
     _api.Recognize()
-    dx, dy = offset[0] - CROP_MARGIN, offset[1] - CROP_MARGIN
     lines: list[Line] = []
     iterator = _api.GetIterator()
     level = tesserocr.RIL.WORD
@@ -69,18 +106,20 @@ def _read_crop(crop: np.ndarray, offset: tuple[int, int]) -> list[Line]:
             continue
         if not lines or word.IsAtBeginningOf(tesserocr.RIL.TEXTLINE):
             lines.append(Line([]))
-        x0, y0, x1, y1 = box
+        x0, y0, x1, y1 = ((v - margin) / scale for v in box)
         lines[-1].words.append(Word(text, round(word.Confidence(level), 2),
-                                    (x0 + dx, y0 + dy, x1 + dx, y1 + dy)))
+                                    (offset[0] + math.floor(x0), offset[1] + math.floor(y0),
+                                     offset[0] + math.ceil(x1), offset[1] + math.ceil(y1))))
     return [line for line in lines if line.words]
 
 
 class TesseractEngine:
     name = "tesseract"
 
-    def __init__(self, lang: str = "eng", jobs: int = 1):
+    def __init__(self, lang: str = "eng", jobs: int = 1, **recognition):
         self.lang = lang
         self.jobs = max(1, jobs)
+        self.recognition = Recognition(**recognition)
         self._check_lang()
         self._pool = self._start_pool() if self.jobs > 1 else None
 
@@ -100,11 +139,14 @@ class TesseractEngine:
         return tesserocr.tesseract_version().split()[1]
 
     def read_regions(self, gray: np.ndarray, regions: list[Region], page_name: str) -> list[list[Line]]:
-        crops = [(gray[y0:y1, x0:x1], (x0, y0)) for x0, y0, x1, y1 in (r.bbox for r in regions)]
+        how = self.recognition
+        scale = how.scale_for(gray)
+        crops = [(gray[y0:y1, x0:x1], (x0, y0), scale, how.text_psm, how.margin)
+                 for x0, y0, x1, y1 in (r.bbox for r in regions)]
         if self.jobs == 1:
-            if _api is None:
-                _init_worker(self.lang)
-            return [_read_crop(crop, offset) for crop, offset in crops]
+            if _api_settings != (self.lang, how.thresholding):
+                _init_worker(self.lang, how.thresholding)
+            return [_read_crop(*crop) for crop in crops]
         pool = self._pool
         # Biggest crops first so no core idles at the end waiting on one long column.
         by_size = sorted(range(len(crops)), key=lambda i: -crops[i][0].size)
@@ -116,7 +158,8 @@ class TesseractEngine:
         before anything starts threads (torch, boto3), so forking is safe and the first page
         finds the models loaded."""
         pool = ProcessPoolExecutor(self.jobs, mp_context=get_context("fork"),
-                                   initializer=_init_worker, initargs=(self.lang,))
+                                   initializer=_init_worker,
+                                   initargs=(self.lang, self.recognition.thresholding))
         list(pool.map(_ready, range(self.jobs)))
         return pool
 

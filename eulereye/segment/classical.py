@@ -33,7 +33,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from eulereye.ink import MIN_CONTRAST, downscale, letter_height, otsu_ink, vertical_rules
+from eulereye.ink import MIN_CONTRAST, downscale, horizontal_rules, letter_height, otsu_ink, vertical_rules
 from eulereye.model import BBox, Region, nested_groups, union
 from eulereye.segment.order import order_regions
 from eulereye.segment.paragraphs import starts_paragraph
@@ -105,7 +105,8 @@ class ClassicalSegmenter:
         if ink is None:
             return []
         height, width = gray.shape
-        layout = analyse(ink, [_to_work(b, scale) for b in column_rules(gray)])
+        vertical, horizontal = page_rules(gray)
+        layout = analyse(ink, [_to_work(b, scale) for b in vertical], [_to_work(b, scale) for b in horizontal])
         regions = [
             Region(_to_page(r.bbox, scale, width, height), r.kind) for r in layout.regions
         ]
@@ -119,21 +120,23 @@ class Layout:
     rules: list[BBox]
 
 
-def column_rules(gray: np.ndarray) -> list[BBox]:
-    """The printed vertical rules of the full-resolution page. Found before downscaling: a
-    hairline rule of a 150 dpi microfilm scan is one grey pixel wide, which the working copy
-    blurs away, and then a section runs across two columns."""
+def page_rules(gray: np.ndarray) -> tuple[list[BBox], list[BBox]]:
+    """The printed vertical and horizontal rules of the full-resolution page. Found before
+    downscaling: a hairline rule of a 150 dpi microfilm scan is one grey pixel wide, which the
+    working copy blurs away; then a section runs across two columns, or a band across the
+    page is not seen to end."""
     height, width = gray.shape
-    return vertical_rules(gray, max(10, round(COLUMN_RULE_LENGTH * height)),
-                          max(3.0, COLUMN_RULE_WIDTH * width))
+    length, thickness = max(10, round(COLUMN_RULE_LENGTH * height)), max(3.0, COLUMN_RULE_WIDTH * width)
+    return vertical_rules(gray, length, thickness), horizontal_rules(gray, length, thickness)
 
 
-def analyse(ink: np.ndarray, page_rules: list[BBox] = ()) -> Layout:
+def analyse(ink: np.ndarray, columns: list[BBox] = (), bands: list[BBox] = ()) -> Layout:
     """Find the regions and rules of an ink mask (uint8, 255 = ink) in its own pixels;
-    ``page_rules``: vertical rules found on the full-resolution page (in these pixels)."""
+    ``columns`` and ``bands``: vertical and horizontal rules found on the full-resolution
+    page (in these pixels)."""
     _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     size = _text_size(stats[1:])
-    rules_mask, rules = _rules(ink, size, page_rules)
+    rules_mask, rules = _rules(ink, size, [*columns, *bands])
     text_ink = _drop_specks(cv2.subtract(ink, rules_mask), size)
     if not text_ink.any():
         return Layout([], rules)
@@ -149,7 +152,7 @@ def analyse(ink: np.ndarray, page_rules: list[BBox] = ()) -> Layout:
     blocks = [b for b in blocks if _is_picture(b) or sum(f.letters for f in b) >= MIN_LETTERS]
     kinds = _kinds(blocks, size, ink.shape)
     boxes = _split_wide_blocks([_union(b) for b in blocks], kinds, strips, text_ink, rules_mask, size)
-    boxes = _split_at_rules(boxes, page_rules, text_ink, size)
+    boxes = _split_at_rules(boxes, columns, text_ink, size)
     boxes = [(box, kind) for box, kind in boxes if not _edge_sliver(box, ink.shape[1], size)]
     padded = _padded([box for box, _ in boxes], size, ink.shape)
     regions = [Region(box, kind) for box, (_, kind) in zip(padded, boxes)]

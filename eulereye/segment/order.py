@@ -26,13 +26,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+
 from eulereye.model import BBox, Region
 
 BAND_RULE_SPAN = 0.6  # a horizontal rule ends a band when it spans this share of the group
 CUT_SLACK = 0.01  # boxes may overlap a cut by this share of the page (slightly crooked scans)
 MAX_SLACK_SHARE = 0.25  # ... but never by more than this share of their own size
-RULE_DRIFT = 0.3  # pieces of one broken rule lie within this share of the vertical slack
+RULE_DRIFT = 0.6  # pieces of one broken rule lie within this share of the vertical slack
 HEADLINE_SPAN = 0.5  # a headline alone on top of a group this wide heads all of it
+MAX_BLOCKED = 0.2  # a column line blocked by regions over at most this share of the height ...
+MIN_SIDE = 0.1  # ... with this share of the regions on either side still splits a group
+SOFT_EDGE = 0.2  # ... where a region blocks it only when it runs through its middle 60%
 
 
 def order_regions(
@@ -89,6 +94,7 @@ def _xy_cut(
         lambda: _leading_headline(regions, slack[1]),
         lambda: _split_at_gaps(regions, axis=0, slack=slack[0]),
         lambda: _rows_between_spanning_regions(regions, slack),
+        lambda: _least_blocked_cut(regions, MAX_BLOCKED),
     )
     for split in splits:
         groups = split()
@@ -143,11 +149,45 @@ def _rows_between_spanning_regions(regions: list[Region], slack: tuple[float, fl
     """
     groups: list[list[Region]] = []
     for row in _split_at_gaps(regions, axis=1, slack=slack[1]):
-        if groups and len(_split_at_gaps(groups[-1] + row, axis=0, slack=slack[0])) > 1:
+        if groups and _in_columns(groups[-1] + row, slack[0]):
             groups[-1] += row
         else:
             groups.append(row)
     return groups
+
+
+def _least_blocked_cut(regions: list[Region], max_blocked: float) -> list[list[Region]]:
+    """Left and right of the vertical line that the fewest regions block, when every column
+    line is blocked: a region read across a gutter by mistake (or a torn scrap pasted over
+    one) then goes with the side holding its centre, and the columns either side are still
+    read one after the other instead of the group falling apart into rows across the page.
+    A region blocks a line only when the line runs through its middle (not within
+    ``SOFT_EDGE`` of its width from either side: columns that shift sideways at a tear or a
+    fold overlap the line by their edges). Only a line blocked over at most ``max_blocked``
+    of the group's height, with at least ``MIN_SIDE`` of the regions on either side, counts."""
+    boxes = np.array([r.bbox for r in regions], dtype=float)
+    inset = SOFT_EDGE * (boxes[:, 2] - boxes[:, 0])
+    cores = np.stack([boxes[:, 0] + inset, boxes[:, 2] - inset], axis=1)
+    heights = boxes[:, 3] - boxes[:, 1]
+    centres = np.array([(r.bbox[0] + r.bbox[2]) / 2 for r in regions])
+    span = max(r.bbox[3] for r in regions) - min(r.bbox[1] for r in regions)
+    candidates = np.unique(cores[:, 1])  # just right of a region's core
+    blocking = (cores[None, :, 0] < candidates[:, None]) & (candidates[:, None] < cores[None, :, 1])
+    blocked = blocking @ heights
+    left = (centres[None, :] < candidates[:, None]).sum(axis=1)
+    side = np.minimum(left, len(regions) - left)
+    usable = (blocked <= max_blocked * span) & (side >= max(1, MIN_SIDE * len(regions)))
+    if not usable.any():
+        return [regions]
+    best = np.flatnonzero(usable)[np.argmin(blocked[usable])]
+    return [[r for r, c in zip(regions, centres) if c < candidates[best]],
+            [r for r, c in zip(regions, centres) if c >= candidates[best]]]
+
+
+def _in_columns(regions: list[Region], slack: float) -> bool:
+    """Whether ``regions`` stand in columns side by side: a vertical line runs between them,
+    clear or (columns shifted sideways at a tear or a fold) touching only their edges."""
+    return len(_split_at_gaps(regions, axis=0, slack=slack)) > 1 or len(_least_blocked_cut(regions, 0.0)) > 1
 
 
 def _split_at_band_rules(
