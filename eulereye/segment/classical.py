@@ -105,7 +105,8 @@ class ClassicalSegmenter:
         if ink is None:
             return []
         height, width = gray.shape
-        vertical, horizontal = page_rules(gray)
+        _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+        vertical, horizontal = page_rules(gray, _text_size(stats[1:]) / scale)
         layout = analyse(ink, [_to_work(b, scale) for b in vertical], [_to_work(b, scale) for b in horizontal])
         regions = [
             Region(_to_page(r.bbox, scale, width, height), r.kind) for r in layout.regions
@@ -120,13 +121,15 @@ class Layout:
     rules: list[BBox]
 
 
-def page_rules(gray: np.ndarray) -> tuple[list[BBox], list[BBox]]:
-    """The printed vertical and horizontal rules of the full-resolution page. Found before
-    downscaling: a hairline rule of a 150 dpi microfilm scan is one grey pixel wide, which the
-    working copy blurs away; then a section runs across two columns, or a band across the
-    page is not seen to end."""
+def page_rules(gray: np.ndarray, letter: float) -> tuple[list[BBox], list[BBox]]:
+    """The printed vertical and horizontal rules of the full-resolution page (``letter``: its
+    body text size in pixels). Found before downscaling: a hairline rule of a 150 dpi
+    microfilm scan is one grey pixel wide, which the working copy blurs away; then a section
+    runs across two columns, or a band across the page is not seen to end. A rule is long for
+    the page and for its type: the stroke of a big letter on a small page is no rule."""
     height, width = gray.shape
-    length, thickness = max(10, round(COLUMN_RULE_LENGTH * height)), max(3.0, COLUMN_RULE_WIDTH * width)
+    length = round(max(COLUMN_RULE_LENGTH * height, RULE_LENGTH * letter))
+    thickness = max(3.0, COLUMN_RULE_WIDTH * width)
     return vertical_rules(gray, length, thickness), horizontal_rules(gray, length, thickness)
 
 
