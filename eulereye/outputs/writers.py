@@ -1,7 +1,8 @@
 """Render a recognised page into the files of the output contract (DESIGN.md).
 
-Each function is pure: page in, text out. ``page_files`` lists every file of a page except the
-manifest, which the pipeline writes last.
+Each function is pure: page in, text out (the PDF also takes the page image). ``format_files``
+renders one output format (``eulereye.outputs.formats``) into its files; the manifest is not
+among them: the pipeline writes it last.
 """
 
 from __future__ import annotations
@@ -9,10 +10,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import dataclass
+
+import numpy as np
 
 from eulereye.model import Page
 from eulereye.outputs.alto import alto_xml
+from eulereye.outputs.hocr import hocr_html
 from eulereye.outputs.naming import output_path
+from eulereye.outputs.pagexml import page_xml
 
 COORD_FIELDS = ("word", "segment_id", "confidence", "x_min", "y_min", "x_max", "y_max")
 
@@ -60,15 +66,42 @@ def sections_json(page: Page) -> list[dict]:
     ]
 
 
-def page_files(page: Page, *, source_name: str, software_version: str, engine: str) -> dict[str, tuple[bytes, str]]:
-    """Relative output path -> (bytes, content type), for every file but the manifest."""
+@dataclass(frozen=True)
+class Source:
+    """What the writers say about where a page came from and what read it."""
+
+    name: str  # the input's key or path, e.g. 1890/03/p.001.tif
+    software_version: str
+    engine: str
+    alto_profile: str = "pixel"  # or "ndnp"
+
+
+def format_files(fmt: str, page: Page, image: np.ndarray, source: Source) -> dict[str, tuple[bytes, str]]:
+    """Relative output path -> (bytes, content type) of one format's files. ``image`` is the
+    page's original image (HxW uint8 gray); only the PDF uses it."""
     name = page.name
-    return {
-        output_path("ocr_plain_text", name): (plain_text(page).encode(), "text/plain; charset=utf-8"),
-        output_path("ocr_coords", name): (coords_csv(page).encode(), "text/csv; charset=utf-8"),
-        output_path("ocr_coords", name, ".json"): (to_json(coords_json(page), compact=True), "application/json"),
-        output_path("sections", name): (to_json(sections_json(page), compact=True), "application/json"),
-        output_path("alto", name): (alto_xml(page, source_name=source_name,
-                                             software_version=software_version, engine=engine),
-                                    "application/xml"),
-    }
+    if fmt == "txt":
+        return {output_path("ocr_plain_text", name): (plain_text(page).encode(), "text/plain; charset=utf-8")}
+    if fmt == "coords":
+        return {output_path("ocr_coords", name): (coords_csv(page).encode(), "text/csv; charset=utf-8"),
+                output_path("ocr_coords", name, ".json"): (to_json(coords_json(page), compact=True),
+                                                           "application/json")}
+    if fmt == "sections":
+        return {output_path("sections", name): (to_json(sections_json(page), compact=True), "application/json")}
+    if fmt == "alto":
+        return {output_path("alto", name): (alto_xml(page, source_name=source.name, software_version=source.software_version,
+                                                     engine=source.engine, profile=source.alto_profile),
+                                            "application/xml")}
+    if fmt == "hocr":
+        return {output_path("hocr", name): (hocr_html(page, source_name=source.name,
+                                                      software_version=source.software_version),
+                                            "application/xhtml+xml; charset=utf-8")}
+    if fmt == "page":
+        return {output_path("page", name): (page_xml(page, source_name=source.name,
+                                                     software_version=source.software_version),
+                                            "application/xml")}
+    if fmt == "pdf":
+        from eulereye.outputs.pdf import searchable_pdf
+
+        return {output_path("pdf", name): (searchable_pdf(page, image, dpi=page.dpi), "application/pdf")}
+    raise ValueError(f"unknown output format {fmt!r}")
