@@ -28,6 +28,7 @@ from eulereye.imaging import load_frames
 from eulereye.logs import get_logger
 from eulereye.model import TEXTLESS_KINDS, Line, Page, Region, Section, Word
 from eulereye.ocr import get_engine
+from eulereye.outputs.alto import require_dpi
 from eulereye.outputs.formats import DEFAULT_FORMATS
 from eulereye.outputs.naming import frame_name, output_path, page_name
 from eulereye.outputs.store import Store
@@ -159,6 +160,8 @@ class Pipeline:
                        frame_info: tuple[int, int], dpi: float | None = None) -> Page:
         timings = Timings()
         height, width = gray.shape
+        if self.options.alto_profile == "ndnp" and "alto" in self.options.formats:
+            require_dpi(name, dpi)  # before the OCR, not after it
         with timings.stage("deskew"):
             straight = straighten(gray)
         log.info("straightened", page=name, angle=straight.angle, seconds=timings.seconds["deskew"])

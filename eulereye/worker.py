@@ -323,6 +323,13 @@ def main(settings: Settings) -> int:
     if missing:
         log.error("missing configuration", variables=[f"EULEREYE_{m.upper()}" for m in missing])
         return 2
+    from eulereye.outputs.formats import check_format_settings
+
+    try:
+        check_format_settings(settings.formats, settings.alto_profile)
+    except ValueError as exc:
+        log.error("bad configuration", error=str(exc))
+        return 2
     import boto3
 
     worker = Worker(settings, boto3.client("sqs"))

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Installs the system packages eulereye needs (Debian/Ubuntu): Tesseract with the language
-# models the tests and samples use, and the fonts the sample-page generator draws with.
+# models the tests and samples use, the fonts the sample-page generator draws with, the
+# English word list the report's dictionary-word share uses (wamerican), and headless
+# Chromium, which the report's browser tests load it in.
 # Does nothing when they are already there.
 set -euo pipefail
 packages=(tesseract-ocr tesseract-ocr-eng tesseract-ocr-deu tesseract-ocr-frk tesseract-ocr-lat
-          tesseract-ocr-script-frak fonts-dejavu-core fonts-liberation fonts-freefont-ttf)
+          tesseract-ocr-script-frak fonts-dejavu-core fonts-liberation fonts-freefont-ttf
+          wamerican chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

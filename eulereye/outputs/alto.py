@@ -67,17 +67,18 @@ def _description(root: ET.Element, unit: str, source_name: str, software_version
     _sub(software, "softwareVersion", software_version)
 
 
-def _ndnp_scale(page: Page) -> float:
-    if not page.dpi:
-        raise MissingDpiError(f"{page.name}: the NDNP ALTO profile needs the image's resolution "
+def require_dpi(name: str, dpi: float | None) -> float:
+    """The resolution NDNP ALTO needs; raises MissingDpiError (a permanent page failure)."""
+    if not dpi:
+        raise MissingDpiError(f"{name}: the NDNP ALTO profile needs the image's resolution "
                               "(1/1200 inch coordinates) and the file states none; give --dpi")
-    return INCH1200 / page.dpi
+    return dpi
 
 
 def alto_xml(page: Page, *, source_name: str, software_version: str, engine: str,
              profile: str = "pixel") -> bytes:
     ndnp = profile == "ndnp"
-    scale = _ndnp_scale(page) if ndnp else 1.0
+    scale = INCH1200 / require_dpi(page.name, page.dpi) if ndnp else 1.0
     ET.register_namespace("", NS)
     ET.register_namespace("xsi", XSI)
     root = ET.Element(f"{{{NS}}}alto", {"SCHEMAVERSION": "4.4", f"{{{XSI}}}schemaLocation": SCHEMA_LOCATION})

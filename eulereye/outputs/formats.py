@@ -25,3 +25,13 @@ def parse_formats(text: str) -> tuple[str, ...]:
         raise ValueError(f"unknown output format(s) {', '.join(unknown)}; "
                          f"choose from {','.join(FORMATS)} or all")
     return tuple(f for f in FORMATS if f in names)
+
+
+def check_format_settings(formats: str, alto_profile: str) -> None:
+    """Raises ValueError naming the ``EULEREYE_*`` variable that is wrong (the worker's check)."""
+    try:
+        parse_formats(formats)
+    except ValueError as exc:
+        raise ValueError(f"EULEREYE_FORMATS: {exc}") from exc
+    if alto_profile not in ALTO_PROFILES:
+        raise ValueError(f"EULEREYE_ALTO_PROFILE: {alto_profile!r} is not one of {', '.join(ALTO_PROFILES)}")
