@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 from pathlib import PurePosixPath
 
 from eulereye.errors import MissingDpiError
-from eulereye.model import BBox, Line, Page
+from eulereye.model import BBox, Page
 
 NS = "http://www.loc.gov/standards/alto/ns-v4#"
 SCHEMA_LOCATION = f"{NS} http://www.loc.gov/alto/v4/alto-4-4.xsd"
@@ -34,16 +34,18 @@ def _box(bbox: BBox, scale: float = 1.0) -> dict[str, str]:
     return {"HPOS": str(x0), "VPOS": str(y0), "WIDTH": str(x1 - x0), "HEIGHT": str(y1 - y0)}
 
 
-def _hyphen_parts(lines: list[Line]) -> dict[tuple[int, int], tuple[str, str]]:
-    """(line, word) -> (SUBS_TYPE, SUBS_CONTENT) for words split across a line end: a line's
-    last word ending in a hyphen, and the first word of the next line."""
+def _hyphen_parts(page: Page) -> dict[tuple[int, int, int], tuple[str, str]]:
+    """(section id, line, word) -> (SUBS_TYPE, SUBS_CONTENT) for words split at a line end: a
+    line's last word ending in a letter and a hyphen, the next line in reading order (in the
+    same section, or the first of the next one: a column continued) starting in lower case."""
+    ends = [(section.id, li, line) for section in page.sections for li, line in enumerate(section.lines)]
     parts = {}
-    for li in range(len(lines) - 1):
-        last, following = lines[li].words[-1].text, lines[li + 1].words[0].text
-        if len(last) > 1 and last.endswith("-") and last[-2].isalpha() and following[:1].isalpha():
+    for (sid, li, line), (next_sid, next_li, next_line) in zip(ends, ends[1:]):
+        last, following = line.words[-1].text, next_line.words[0].text
+        if len(last) > 1 and last.endswith("-") and last[-2].isalpha() and following[:1].islower():
             whole = last[:-1] + following
-            parts[(li, len(lines[li].words) - 1)] = ("HypPart1", whole)
-            parts[(li + 1, 0)] = ("HypPart2", whole)
+            parts[(sid, li, len(line.words) - 1)] = ("HypPart1", whole)
+            parts[(next_sid, next_li, 0)] = ("HypPart2", whole)
     return parts
 
 
@@ -96,6 +98,7 @@ def alto_xml(page: Page, *, source_name: str, software_version: str, engine: str
         for section in page.sections:
             _sub(order, "ElementRef", ID=f"ref-{section.id}", REF=f"block-{section.id}")
 
+    hyphenated = _hyphen_parts(page) if ndnp else {}
     page_box = _box((0, 0, page.width, page.height), scale)
     layout_page = _sub(_sub(root, "Layout"), "Page", ID="page-1", PHYSICAL_IMG_NR="1",
                        WIDTH=page_box["WIDTH"], HEIGHT=page_box["HEIGHT"])
@@ -104,13 +107,12 @@ def alto_xml(page: Page, *, source_name: str, software_version: str, engine: str
         block_type = "TextBlock" if section.lines or section.kind != "illustration" else "Illustration"
         block = _sub(space, block_type, ID=f"block-{section.id}", TAGREFS=f"kind-{section.kind}",
                      **_box(section.bbox, scale))
-        hyphenated = _hyphen_parts(section.lines) if ndnp else {}
         for li, line in enumerate(section.lines):
             text_line = _sub(block, "TextLine", ID=f"line-{section.id}-{li}", **_box(line.bbox, scale))
             for wi, word in enumerate(line.words):
                 if wi:
                     _sub(text_line, "SP")
-                subs = hyphenated.get((li, wi))
+                subs = hyphenated.get((section.id, li, wi))
                 text = word.text[:-1] if subs and subs[0] == "HypPart1" else word.text
                 extra = {"SUBS_TYPE": subs[0], "SUBS_CONTENT": subs[1]} if subs else {}
                 _sub(text_line, "String", ID=f"word-{section.id}-{li}-{wi}", CONTENT=text, **extra,
