@@ -76,32 +76,49 @@ class Source:
     alto_profile: str = "pixel"  # or "ndnp"
 
 
+def _txt(page: Page, image: np.ndarray, source: Source) -> dict[str, tuple[bytes, str]]:
+    return {output_path("ocr_plain_text", page.name): (plain_text(page).encode(), "text/plain; charset=utf-8")}
+
+
+def _coords(page: Page, image: np.ndarray, source: Source) -> dict[str, tuple[bytes, str]]:
+    return {output_path("ocr_coords", page.name): (coords_csv(page).encode(), "text/csv; charset=utf-8"),
+            output_path("ocr_coords", page.name, ".json"): (to_json(coords_json(page), compact=True),
+                                                            "application/json")}
+
+
+def _sections(page: Page, image: np.ndarray, source: Source) -> dict[str, tuple[bytes, str]]:
+    return {output_path("sections", page.name): (to_json(sections_json(page), compact=True), "application/json")}
+
+
+def _alto(page: Page, image: np.ndarray, source: Source) -> dict[str, tuple[bytes, str]]:
+    xml = alto_xml(page, source_name=source.name, software_version=source.software_version,
+                   engine=source.engine, profile=source.alto_profile)
+    return {output_path("alto", page.name): (xml, "application/xml")}
+
+
+def _hocr(page: Page, image: np.ndarray, source: Source) -> dict[str, tuple[bytes, str]]:
+    html = hocr_html(page, source_name=source.name, software_version=source.software_version)
+    return {output_path("hocr", page.name): (html, "application/xhtml+xml; charset=utf-8")}
+
+
+def _page(page: Page, image: np.ndarray, source: Source) -> dict[str, tuple[bytes, str]]:
+    xml = page_xml(page, source_name=source.name, software_version=source.software_version)
+    return {output_path("page", page.name): (xml, "application/xml")}
+
+
+def _pdf(page: Page, image: np.ndarray, source: Source) -> dict[str, tuple[bytes, str]]:
+    from eulereye.outputs.pdf import searchable_pdf  # img2pdf and pikepdf only when asked for
+
+    return {output_path("pdf", page.name): (searchable_pdf(page, image, dpi=page.dpi), "application/pdf")}
+
+
+RENDERERS = {"txt": _txt, "coords": _coords, "sections": _sections, "alto": _alto, "hocr": _hocr,
+             "page": _page, "pdf": _pdf}
+
+
 def format_files(fmt: str, page: Page, image: np.ndarray, source: Source) -> dict[str, tuple[bytes, str]]:
     """Relative output path -> (bytes, content type) of one format's files. ``image`` is the
     page's original image (HxW uint8 gray); only the PDF uses it."""
-    name = page.name
-    if fmt == "txt":
-        return {output_path("ocr_plain_text", name): (plain_text(page).encode(), "text/plain; charset=utf-8")}
-    if fmt == "coords":
-        return {output_path("ocr_coords", name): (coords_csv(page).encode(), "text/csv; charset=utf-8"),
-                output_path("ocr_coords", name, ".json"): (to_json(coords_json(page), compact=True),
-                                                           "application/json")}
-    if fmt == "sections":
-        return {output_path("sections", name): (to_json(sections_json(page), compact=True), "application/json")}
-    if fmt == "alto":
-        return {output_path("alto", name): (alto_xml(page, source_name=source.name, software_version=source.software_version,
-                                                     engine=source.engine, profile=source.alto_profile),
-                                            "application/xml")}
-    if fmt == "hocr":
-        return {output_path("hocr", name): (hocr_html(page, source_name=source.name,
-                                                      software_version=source.software_version),
-                                            "application/xhtml+xml; charset=utf-8")}
-    if fmt == "page":
-        return {output_path("page", name): (page_xml(page, source_name=source.name,
-                                                     software_version=source.software_version),
-                                            "application/xml")}
-    if fmt == "pdf":
-        from eulereye.outputs.pdf import searchable_pdf
-
-        return {output_path("pdf", name): (searchable_pdf(page, image, dpi=page.dpi), "application/pdf")}
-    raise ValueError(f"unknown output format {fmt!r}")
+    if fmt not in RENDERERS:
+        raise ValueError(f"unknown output format {fmt!r}")
+    return RENDERERS[fmt](page, image, source)

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import html
+import json
 import re
 import shutil
 import subprocess
@@ -76,7 +78,10 @@ def test_page_view_shows_the_image_beside_its_text(report, tmp_path):
     dom = chromium("--dump-dom", (report / "index.html").as_uri()).stdout
     view = re.search(r'<a href="(views/\w+\.html)">good</a>', dom).group(1)
     page_dom = chromium("--dump-dom", (report / view).as_uri()).stdout
-    assert "county fair opened" in page_dom
+    sections = json.loads((report.parent / "sections" / "good.json").read_text())
+    shown = re.findall(r'<li value="(\d+)">.*?<p>(.*?)</p></li>', page_dom, re.S)
+    assert shown and shown == [(str(s["order"] + 1), html.escape(s["text"], quote=False).replace("\n", "<br>"))
+                               for s in sections if s["text"]]  # every section's text, in reading order
     shot = screenshot((report / view).as_uri(), tmp_path / "view.png")
     ink_rows, ink_columns = np.nonzero(shot.sum(axis=2) < 200)  # print on the image, dark text beside it
     left, right = ink_columns < shot.shape[1] * 0.55, ink_columns > shot.shape[1] * 0.58

@@ -161,3 +161,11 @@ def test_every_format_renders_under_its_own_folder():
     assert paths == ["ocr_plain_text/1890/p.001.txt", "ocr_coords/1890/p.001.txt", "ocr_coords/1890/p.001.json",
                      "sections/1890/p.001.json", "alto/1890/p.001.xml", "hocr/1890/p.001.hocr",
                      "page/1890/p.001.xml", "pdf/1890/p.001.pdf"]
+
+
+def test_every_format_name_has_a_renderer():
+    from eulereye.outputs.writers import RENDERERS
+
+    assert tuple(RENDERERS) == FORMATS
+    with pytest.raises(ValueError, match="unknown output format 'docx'"):
+        format_files("docx", sample_page(), None, Source("p.tif", "0", "t"))
