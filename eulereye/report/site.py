@@ -67,8 +67,10 @@ def _render_images(page: PageSummary, folder: Path, load_image: ImageLoader) -> 
     if gray is None:
         return False
     sections = [(tuple(s["bbox"]), s["kind"]) for s in page.sections]
-    render_overlay(gray, sections, max_side=VIEW_SIDE).save(view, quality=75)
-    render_overlay(gray, sections, max_side=THUMB_SIDE).save(thumb, quality=70)
+    overlay = render_overlay(gray, sections, max_side=VIEW_SIDE)
+    overlay.save(view, quality=75)
+    overlay.thumbnail((THUMB_SIDE, THUMB_SIDE))  # shrunk with its labels, which stay in scale
+    overlay.save(thumb, quality=70)
     return True
 
 

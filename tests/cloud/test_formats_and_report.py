@@ -10,6 +10,7 @@ from PIL import Image
 
 from eulereye.cli import main as cli
 from eulereye.config import Settings
+from eulereye.textquality import dictionary_share
 from eulereye.worker import main as worker_main
 from tests.cloud.test_worker import BUCKET, cloud, eventbridge, keys_under, png, run_worker  # noqa: F401
 
@@ -46,8 +47,11 @@ def test_worker_writes_the_formats_asked_for_and_status_reports_the_bucket(cloud
     script = (tmp_path / "report" / "pages.js").read_text()
     rows = json.loads(script[script.index("["):script.rindex("]") + 1])
     assert [(r["name"], r["status"]) for r in rows] == [("1890/broken", "failed"), ("1890/p.001", "ok")]
-    # no ocr_coords/ written: the dictionary share comes from the plain text, no confidences
-    assert (rows[1]["words"], rows[1]["dictionary"], rows[1]["confidence"]) == (2, 1.0, None)
+    # no ocr_coords/ written: the figures come from the page's plain text, with no confidences
+    words = s3.get_object(Bucket=BUCKET, Key="output/ocr_plain_text/1890/p.001.txt")["Body"].read().decode().split()
+    share = dictionary_share(words)
+    assert (rows[1]["words"], rows[1]["confidence"]) == (len(words), None)
+    assert rows[1]["dictionary"] == (None if share is None else round(share, 3))
     # the thumbnail is drawn over the page image read from the bucket, not a blank sheet
     thumb = np.asarray(Image.open(io.BytesIO((tmp_path / "report" / rows[1]["thumb"]).read_bytes())).convert("L"))
     assert (thumb < 100).mean() > 0.001
