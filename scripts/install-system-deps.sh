@@ -7,11 +7,13 @@
 set -euo pipefail
 packages=(tesseract-ocr tesseract-ocr-eng tesseract-ocr-deu tesseract-ocr-frk tesseract-ocr-lat
           tesseract-ocr-script-frak fonts-dejavu-core fonts-liberation fonts-freefont-ttf
-          wamerican chromium)
+          wamerican)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Any Chromium on the PATH will do (CI's Ubuntu runners bring their own); else Debian's package.
+command -v chromium >/dev/null || command -v chromium-browser >/dev/null || missing+=(chromium)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if ! command -v apt-get >/dev/null; then
   echo "eulereye needs: ${missing[*]} (no apt-get here: install them with your package manager)" >&2
