@@ -35,6 +35,9 @@ class Settings:
     stop_grace_seconds: int = 100  # after SIGTERM, pages in progress get this long to finish
     textract_mode: str = "page"  # page: one Textract call per page | section: one per section
     fcn_weights: str = ""  # a user's FCN checkpoint instead of the shipped weights
+    formats: str = ""  # output formats, comma-separated (eulereye.outputs.formats); "" = default set
+    alto_profile: str = "pixel"  # pixel | ndnp
+    dpi: int = 0  # resolution of images whose file states none (0: none)
 
     @classmethod
     def from_env(cls) -> Settings:

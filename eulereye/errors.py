@@ -11,6 +11,11 @@ class BadImageError(PageError):
     """The file is not a readable image: zero bytes, truncated, corrupt, not an image at all."""
 
 
+class MissingDpiError(PageError):
+    """An output needs the image's resolution (NDNP ALTO's 1/1200 inch) and neither the file
+    nor ``--dpi`` gives one."""
+
+
 class UnsupportedFormatError(PageError):
     """A readable file in a format we do not take (see ``imaging.SUPPORTED_SUFFIXES``)."""
 

@@ -87,6 +87,7 @@ class Frame:
     gray: np.ndarray  # HxW uint8, upright: "the original image" for coordinates
     index: int  # 0-based frame number within the file
     count: int  # frames in the file
+    dpi: float | None = None  # the resolution the file states, when it states a plausible one
 
 
 def load_frames(data: bytes, filename: str, *, max_pixels: int) -> Iterator[Frame]:
@@ -109,7 +110,8 @@ def load_frames(data: bytes, filename: str, *, max_pixels: int) -> Iterator[Fram
     if _SUFFIX_FORMATS[suffix] != found:
         get_logger().info("image.suffix_mismatch", file=filename, found=found)
     for number, page in enumerate(pages):
-        yield Frame(_decode_page(data, page, filename, max_pixels), number, len(pages))
+        gray, dpi = _decode_page(data, page, filename, max_pixels)
+        yield Frame(gray, number, len(pages), dpi)
 
 
 def _open(data: bytes, filename: str, max_pixels: int) -> Image.Image:
@@ -157,8 +159,8 @@ def _full_pages(image: Image.Image, filename: str) -> list[int]:
     return pages or [0]
 
 
-def _decode_page(data: bytes, page: int, filename: str, max_pixels: int) -> np.ndarray:
-    """One page, upright and gray. Opens the file afresh so that no decoded pixels but the
+def _decode_page(data: bytes, page: int, filename: str, max_pixels: int) -> tuple[np.ndarray, float | None]:
+    """One page, upright and gray, and the resolution it states. Opens the file afresh so that no decoded pixels but the
     returned array stay alive while the caller works on the frame."""
     with _open(data, filename, max_pixels) as image:
         try:
@@ -169,6 +171,7 @@ def _decode_page(data: bytes, page: int, filename: str, max_pixels: int) -> np.n
             # drops the tag; other formats keep it for us to apply.
             orientation = image.getexif().get(_ORIENTATION_TAG, 1)
             gray = _to_gray(image)
+            dpi = _stated_dpi(image)
         except (ImageTooLargeError, MemoryError):
             raise
         except Exception as exc:
@@ -178,7 +181,21 @@ def _decode_page(data: bytes, page: int, filename: str, max_pixels: int) -> np.n
             ) from exc
     if orientation in _UPRIGHT:
         gray = np.ascontiguousarray(_UPRIGHT[orientation](gray))
-    return gray
+    return gray, dpi
+
+
+PLAUSIBLE_DPI = (50, 10000)  # a 1 dpi TIFF (a scanner leaving the default) states nothing
+
+
+def _stated_dpi(image: Image.Image) -> float | None:
+    """The horizontal resolution in the file's header (JPEG JFIF/EXIF, PNG pHYs, TIFF tags,
+    JPEG 2000 resolution box), or None when it states none or an implausible one."""
+    dpi = image.info.get("dpi")
+    try:
+        value = float(dpi[0]) if dpi else 0.0
+    except (TypeError, ValueError, IndexError):
+        return None
+    return round(value, 2) if PLAUSIBLE_DPI[0] <= value <= PLAUSIBLE_DPI[1] else None
 
 
 def _to_gray(image: Image.Image) -> np.ndarray:

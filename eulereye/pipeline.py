@@ -28,9 +28,11 @@ from eulereye.imaging import load_frames
 from eulereye.logs import get_logger
 from eulereye.model import TEXTLESS_KINDS, Line, Page, Region, Section, Word
 from eulereye.ocr import get_engine
+from eulereye.outputs.alto import require_dpi
+from eulereye.outputs.formats import DEFAULT_FORMATS
 from eulereye.outputs.naming import frame_name, output_path, page_name
 from eulereye.outputs.store import Store
-from eulereye.outputs.writers import page_files, to_json
+from eulereye.outputs.writers import Source, format_files, to_json
 from eulereye.segment import get_segmenter
 
 log = get_logger()
@@ -45,6 +47,9 @@ class Options:
     max_pixels: int = DEFAULT_MAX_PIXELS
     replay_dir: str | None = None  # Textract only: reuse saved raw responses
     force: bool = False  # re-process inputs whose manifest says they are done
+    formats: tuple[str, ...] = DEFAULT_FORMATS  # eulereye.outputs.formats.FORMATS to write
+    alto_profile: str = "pixel"  # or "ndnp": 1/1200 inch, as the NDNP loads ALTO
+    dpi: float | None = None  # the resolution of images whose file states none
 
 
 @dataclass
@@ -133,7 +138,8 @@ class Pipeline:
         try:
             for frame in load_frames(data, relpath, max_pixels=self.options.max_pixels):
                 page = self._process_frame(frame.gray, frame_name(name, frame.index, frame.count),
-                                           source, frame_info=(frame.index, frame.count))
+                                           source, frame_info=(frame.index, frame.count),
+                                           dpi=frame.dpi or self.options.dpi)
                 outcome.pages += 1
                 outcome.words += page.word_count
         except PageError as exc:
@@ -151,9 +157,11 @@ class Pipeline:
         return outcome
 
     def _process_frame(self, gray: np.ndarray, name: str, source: dict,
-                       frame_info: tuple[int, int]) -> Page:
+                       frame_info: tuple[int, int], dpi: float | None = None) -> Page:
         timings = Timings()
         height, width = gray.shape
+        if self.options.alto_profile == "ndnp" and "alto" in self.options.formats:
+            require_dpi(name, dpi)  # before the OCR, not after it
         with timings.stage("deskew"):
             straight = straighten(gray)
         log.info("straightened", page=name, angle=straight.angle, seconds=timings.seconds["deskew"])
@@ -163,11 +171,13 @@ class Pipeline:
         with timings.stage("ocr"):
             lines_per_region = read_text(self.engine, straight.gray, regions, name)
         page = self._page_model(name, width, height, straight, regions, lines_per_region)
+        page.dpi = dpi
         log.info("recognised", page=name, words=page.word_count, seconds=timings.seconds["ocr"])
         with timings.stage("write"):
-            self._write_files(page, source)
+            format_seconds = self._write_files(page, source, gray)
         # The manifest goes last: a page with a manifest is complete.
         manifest = self._manifest(page, source, timings, frame_info)
+        manifest.update(formats=format_seconds, alto_profile=self.options.alto_profile, dpi=dpi)
         self.store.put(output_path("manifest", name), to_json(manifest), "application/json")
         log.info("written", page=name, seconds=timings.seconds["write"])
         return page
@@ -184,11 +194,16 @@ class Pipeline:
                     skew_angle=straight.angle)
 
     # -- outputs ----------------------------------------------------------------------------
-    def _write_files(self, page: Page, source: dict) -> None:
-        files = page_files(page, source_name=source["key"], software_version=__version__,
-                           engine=self.options.engine)
-        for relpath, (data, content_type) in files.items():
-            self.store.put(relpath, data, content_type)
+    def _write_files(self, page: Page, source: dict, image: np.ndarray) -> dict[str, float]:
+        """Writes each format's files; returns the seconds each format took (render and store)."""
+        about = Source(source["key"], __version__, self.options.engine, self.options.alto_profile)
+        seconds = {}
+        for fmt in self.options.formats:
+            start = time.perf_counter()
+            for relpath, (data, content_type) in format_files(fmt, page, image, about).items():
+                self.store.put(relpath, data, content_type)
+            seconds[fmt] = round(time.perf_counter() - start, 4)
+        return seconds
 
     def _settings(self) -> dict:
         return {"engine": self.options.engine, "segmenter": self.segmenter.name,
@@ -221,8 +236,15 @@ class Pipeline:
                 continue
             manifest = json.loads(raw)
             settings = {key: manifest.get(key) for key in self._settings()}
-            return manifest.get("input", {}).get("etag") == etag and settings == self._settings()
+            return (manifest.get("input", {}).get("etag") == etag and settings == self._settings()
+                    and self._has_formats(manifest))
         return False
+
+    def _has_formats(self, manifest: dict) -> bool:
+        """Whether the page's manifest lists every format asked for now (in the same profile)."""
+        written = manifest.get("formats", DEFAULT_FORMATS)
+        same_alto = manifest.get("alto_profile", "pixel") == self.options.alto_profile
+        return set(self.options.formats) <= set(written) and ("alto" not in self.options.formats or same_alto)
 
     def record_failure(self, name: str, source: dict, exc: Exception) -> None:
         """Write errors/<name>.json: the page failed for good (also for a file that could not

@@ -97,11 +97,14 @@ def _object_keys(event, ignored: list[str]) -> list[tuple[str, str]]:
 # --- one page, inside a pool process ---------------------------------------------------------
 
 def default_pipeline(settings: Settings, store):
+    from eulereye.outputs.formats import parse_formats
     from eulereye.pipeline import Options, Pipeline
 
     # One OCR process per page: the pool already runs one page per vCPU.
     options = Options(engine=settings.engine, segmenter=settings.segmenter, lang=settings.lang,
-                      jobs=1, max_pixels=settings.max_pixels)
+                      jobs=1, max_pixels=settings.max_pixels,
+                      formats=parse_formats(settings.formats), alto_profile=settings.alto_profile,
+                      dpi=settings.dpi or None)
     return Pipeline(options, store)
 
 
@@ -319,6 +322,13 @@ def main(settings: Settings) -> int:
     missing = [name for name in ("bucket", "queue_url") if not getattr(settings, name)]
     if missing:
         log.error("missing configuration", variables=[f"EULEREYE_{m.upper()}" for m in missing])
+        return 2
+    from eulereye.outputs.formats import check_format_settings
+
+    try:
+        check_format_settings(settings.formats, settings.alto_profile)
+    except ValueError as exc:
+        log.error("bad configuration", error=str(exc))
         return 2
     import boto3
 

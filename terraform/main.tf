@@ -50,6 +50,9 @@ module "compute" {
   task_memory                = var.task_memory
   engine                     = var.engine
   lang                       = var.lang
+  output_formats             = var.output_formats
+  alto_profile               = var.alto_profile
+  dpi                        = var.dpi
   bucket_name                = module.storage.bucket_name
   bucket_arn                 = module.storage.bucket_arn
   input_prefix               = module.storage.input_prefix

@@ -174,3 +174,21 @@ variable "aws_endpoint_url" {
     error_message = "aws_endpoint_url must be a local endpoint such as http://127.0.0.1:5000."
   }
 }
+
+variable "output_formats" {
+  description = "Outputs the workers write, comma-separated: txt, coords, sections, alto, hocr, page (PAGE-XML), pdf (searchable), or all."
+  type        = string
+  default     = "txt,coords,sections,alto"
+}
+
+variable "alto_profile" {
+  description = "ALTO coordinates: pixel, or ndnp (1/1200 inch, as Chronicling America and Open ONI load ALTO)."
+  type        = string
+  default     = "pixel"
+}
+
+variable "dpi" {
+  description = "Resolution of page images whose files state none (0: none); the ndnp ALTO profile needs one."
+  type        = number
+  default     = 0
+}

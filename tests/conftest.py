@@ -29,6 +29,13 @@ def alto_schema(shared_dir):
     return xmlschema.XMLSchema(str(shared_dir / "schemas" / "alto-4-4.xsd"))
 
 
+@pytest.fixture(scope="session")
+def page_schema(shared_dir):
+    import xmlschema
+
+    return xmlschema.XMLSchema(str(shared_dir / "schemas" / "pagecontent-2019-07-15.xsd"))
+
+
 def text_page(lines: list[str], size=(1200, 800), font_size=28) -> np.ndarray:
     """A clean grey page with ``lines`` of dark serif text, as uint8 HxW."""
     image = Image.new("L", size, 255)

@@ -32,7 +32,22 @@ def register(subparsers) -> None:
                         help="refuse images with more pixels (decompression-bomb guard)")
     parser.add_argument("--force", action="store_true",
                         help="re-process pages whose outputs are already up to date")
+    add_format_arguments(parser, settings)
     parser.set_defaults(func=run)
+
+
+def add_format_arguments(parser: argparse.ArgumentParser, settings: Settings) -> None:
+    from eulereye.outputs.formats import ALTO_PROFILES, DEFAULT_FORMATS, FORMATS
+
+    parser.add_argument("--formats", default=settings.formats or ",".join(DEFAULT_FORMATS), metavar="LIST",
+                        help=f"outputs to write, comma-separated: {','.join(FORMATS)}, or all "
+                             "(default %(default)s; EULEREYE_FORMATS)")
+    parser.add_argument("--alto-profile", choices=ALTO_PROFILES, default=settings.alto_profile,
+                        help="pixel: ALTO in image pixels; ndnp: in 1/1200 inch with the image's "
+                             "file name, as the National Digital Newspaper Program loads it")
+    parser.add_argument("--dpi", type=float, default=settings.dpi or None, metavar="N",
+                        help="resolution of images whose file states none (NDNP ALTO needs one; "
+                             "the PDF's page size uses it)")
 
 
 def find_inputs(paths: list[str]) -> list[tuple[Path, str]]:
@@ -65,9 +80,16 @@ def find_inputs(paths: list[str]) -> list[tuple[Path, str]]:
 
 def run(args: argparse.Namespace) -> int:
     from eulereye.cli import UsageError
+    from eulereye.outputs.formats import parse_formats
 
     if args.jobs < 0:
         raise UsageError("--jobs must be 0 (one per CPU) or more")
+    if args.dpi is not None and args.dpi <= 0:
+        raise UsageError("--dpi must be a positive resolution, e.g. 300")
+    try:
+        args.formats = parse_formats(args.formats)
+    except ValueError as exc:
+        raise UsageError(f"--formats: {exc}") from exc
     inputs = find_inputs(args.paths)
     if not inputs:
         raise UsageError(f"no page images found in {' '.join(args.paths)}")
@@ -86,7 +108,8 @@ def process_batch(inputs: list[tuple[Path, str]], args: argparse.Namespace) -> i
     log = get_logger()
     options = Options(engine=args.engine, segmenter=args.segmenter, lang=args.lang,
                       jobs=args.jobs, max_pixels=args.max_pixels, replay_dir=args.replay,
-                      force=args.force)
+                      force=args.force, formats=args.formats, alto_profile=args.alto_profile,
+                      dpi=args.dpi)
     names = unique_names([rel for _, rel in inputs])
     counts = {"ok": 0, "skipped": 0, "failed": 0}
     pages = words = 0

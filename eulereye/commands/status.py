@@ -12,6 +12,8 @@ def register(subparsers) -> None:
     parser.add_argument("--queue-url", default=settings.queue_url or None,
                         help="work queue (default EULEREYE_QUEUE_URL); its DLQ is found from it")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument("--report", metavar="DIR",
+                        help="also write the HTML report of the bucket's pages to DIR/report/ (see `report`)")
     parser.set_defaults(func=run)
 
 
@@ -25,6 +27,14 @@ def run(args) -> int:
     settings = Settings.from_env()
     report = status(operator_client("s3"), operator_client("sqs"), args.bucket, args.queue_url,
                     settings.input_prefix, settings.output_prefix)
+    if args.report:
+        import sys
+        from pathlib import Path
+
+        from eulereye.report.site import bucket_report
+
+        index = bucket_report(operator_client("s3"), args.bucket, settings.output_prefix, Path(args.report))
+        print(f"report: {index}", file=sys.stderr)
     if args.json:
         print(json.dumps(report, indent=2))
         return 0

@@ -16,6 +16,9 @@ OUTPUT_KINDS = {
     "ocr_coords": ".txt",  # plus .json beside it
     "sections": ".json",
     "alto": ".xml",
+    "hocr": ".hocr",
+    "page": ".xml",
+    "pdf": ".pdf",
     "manifest": ".json",
     "errors": ".json",
 }

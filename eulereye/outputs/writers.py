@@ -1,7 +1,8 @@
 """Render a recognised page into the files of the output contract (DESIGN.md).
 
-Each function is pure: page in, text out. ``page_files`` lists every file of a page except the
-manifest, which the pipeline writes last.
+Each function is pure: page in, text out (the PDF also takes the page image). ``format_files``
+renders one output format (``eulereye.outputs.formats``) into its files; the manifest is not
+among them: the pipeline writes it last.
 """
 
 from __future__ import annotations
@@ -9,10 +10,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import dataclass
+
+import numpy as np
 
 from eulereye.model import Page
 from eulereye.outputs.alto import alto_xml
+from eulereye.outputs.hocr import hocr_html
 from eulereye.outputs.naming import output_path
+from eulereye.outputs.pagexml import page_xml
 
 COORD_FIELDS = ("word", "segment_id", "confidence", "x_min", "y_min", "x_max", "y_max")
 
@@ -60,15 +66,59 @@ def sections_json(page: Page) -> list[dict]:
     ]
 
 
-def page_files(page: Page, *, source_name: str, software_version: str, engine: str) -> dict[str, tuple[bytes, str]]:
-    """Relative output path -> (bytes, content type), for every file but the manifest."""
-    name = page.name
-    return {
-        output_path("ocr_plain_text", name): (plain_text(page).encode(), "text/plain; charset=utf-8"),
-        output_path("ocr_coords", name): (coords_csv(page).encode(), "text/csv; charset=utf-8"),
-        output_path("ocr_coords", name, ".json"): (to_json(coords_json(page), compact=True), "application/json"),
-        output_path("sections", name): (to_json(sections_json(page), compact=True), "application/json"),
-        output_path("alto", name): (alto_xml(page, source_name=source_name,
-                                             software_version=software_version, engine=engine),
-                                    "application/xml"),
-    }
+@dataclass(frozen=True)
+class Source:
+    """What the writers say about where a page came from and what read it."""
+
+    name: str  # the input's key or path, e.g. 1890/03/p.001.tif
+    software_version: str
+    engine: str
+    alto_profile: str = "pixel"  # or "ndnp"
+
+
+def _txt(page: Page, image: np.ndarray, source: Source) -> dict[str, tuple[bytes, str]]:
+    return {output_path("ocr_plain_text", page.name): (plain_text(page).encode(), "text/plain; charset=utf-8")}
+
+
+def _coords(page: Page, image: np.ndarray, source: Source) -> dict[str, tuple[bytes, str]]:
+    return {output_path("ocr_coords", page.name): (coords_csv(page).encode(), "text/csv; charset=utf-8"),
+            output_path("ocr_coords", page.name, ".json"): (to_json(coords_json(page), compact=True),
+                                                            "application/json")}
+
+
+def _sections(page: Page, image: np.ndarray, source: Source) -> dict[str, tuple[bytes, str]]:
+    return {output_path("sections", page.name): (to_json(sections_json(page), compact=True), "application/json")}
+
+
+def _alto(page: Page, image: np.ndarray, source: Source) -> dict[str, tuple[bytes, str]]:
+    xml = alto_xml(page, source_name=source.name, software_version=source.software_version,
+                   engine=source.engine, profile=source.alto_profile)
+    return {output_path("alto", page.name): (xml, "application/xml")}
+
+
+def _hocr(page: Page, image: np.ndarray, source: Source) -> dict[str, tuple[bytes, str]]:
+    html = hocr_html(page, source_name=source.name, software_version=source.software_version)
+    return {output_path("hocr", page.name): (html, "application/xhtml+xml; charset=utf-8")}
+
+
+def _page(page: Page, image: np.ndarray, source: Source) -> dict[str, tuple[bytes, str]]:
+    xml = page_xml(page, source_name=source.name, software_version=source.software_version)
+    return {output_path("page", page.name): (xml, "application/xml")}
+
+
+def _pdf(page: Page, image: np.ndarray, source: Source) -> dict[str, tuple[bytes, str]]:
+    from eulereye.outputs.pdf import searchable_pdf  # img2pdf and pikepdf only when asked for
+
+    return {output_path("pdf", page.name): (searchable_pdf(page, image, dpi=page.dpi), "application/pdf")}
+
+
+RENDERERS = {"txt": _txt, "coords": _coords, "sections": _sections, "alto": _alto, "hocr": _hocr,
+             "page": _page, "pdf": _pdf}
+
+
+def format_files(fmt: str, page: Page, image: np.ndarray, source: Source) -> dict[str, tuple[bytes, str]]:
+    """Relative output path -> (bytes, content type) of one format's files. ``image`` is the
+    page's original image (HxW uint8 gray); only the PDF uses it."""
+    if fmt not in RENDERERS:
+        raise ValueError(f"unknown output format {fmt!r}")
+    return RENDERERS[fmt](page, image, source)

@@ -30,6 +30,9 @@ locals {
     EULEREYE_IDLE_SECONDS       = tostring(var.idle_seconds)
     EULEREYE_VISIBILITY_TIMEOUT = tostring(var.visibility_timeout_seconds)
     EULEREYE_JOBS               = tostring(var.jobs)
+    EULEREYE_FORMATS            = var.output_formats
+    EULEREYE_ALTO_PROFILE       = var.alto_profile
+    EULEREYE_DPI                = tostring(var.dpi)
   }
 }
 

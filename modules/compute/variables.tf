@@ -200,3 +200,36 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "output_formats" {
+  description = "Outputs the workers write, comma-separated: txt, coords, sections, alto, hocr, page (PAGE-XML), pdf (searchable), or all (EULEREYE_FORMATS)."
+  type        = string
+  default     = "txt,coords,sections,alto"
+
+  validation {
+    condition     = can(regex("^(all|(txt|coords|sections|alto|hocr|page|pdf)(,(txt|coords|sections|alto|hocr|page|pdf))*)$", var.output_formats))
+    error_message = "output_formats must be a comma list of txt, coords, sections, alto, hocr, page, pdf, or all."
+  }
+}
+
+variable "alto_profile" {
+  description = "ALTO coordinates: pixel, or ndnp (1/1200 inch and the image's file name, as the National Digital Newspaper Program loads ALTO)."
+  type        = string
+  default     = "pixel"
+
+  validation {
+    condition     = contains(["pixel", "ndnp"], var.alto_profile)
+    error_message = "alto_profile must be pixel or ndnp."
+  }
+}
+
+variable "dpi" {
+  description = "Resolution of page images whose files state none (0: none; the ndnp ALTO profile then fails such pages)."
+  type        = number
+  default     = 0
+
+  validation {
+    condition     = var.dpi >= 0 && var.dpi <= 10000
+    error_message = "dpi must be between 0 (none) and 10000."
+  }
+}

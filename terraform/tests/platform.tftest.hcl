@@ -101,3 +101,18 @@ run "refuses_a_mutable_image_tag" {
 
   expect_failures = [var.image_tag]
 }
+
+run "passes_the_output_formats_to_the_workers" {
+  command = plan
+
+  variables {
+    output_formats = "all"
+    alto_profile   = "ndnp"
+    dpi            = 300
+  }
+
+  assert {
+    condition     = module.compute.worker_environment.EULEREYE_FORMATS == "all" && module.compute.worker_environment.EULEREYE_ALTO_PROFILE == "ndnp" && module.compute.worker_environment.EULEREYE_DPI == "300"
+    error_message = "The formats, ALTO profile and DPI chosen must reach the worker's task definition."
+  }
+}

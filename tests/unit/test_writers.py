@@ -4,7 +4,8 @@ import json
 
 from eulereye.model import Line, Page, Section, Word
 from eulereye.outputs.alto import alto_xml
-from eulereye.outputs.writers import coords_csv, coords_json, page_files, plain_text, sections_json
+from eulereye.outputs.formats import DEFAULT_FORMATS
+from eulereye.outputs.writers import Source, coords_csv, coords_json, format_files, plain_text, sections_json
 
 
 def sample_page() -> Page:
@@ -51,7 +52,9 @@ def test_alto_validates_and_states_reading_order(alto_schema):
 
 
 def test_every_contract_file_is_produced():
-    files = page_files(sample_page(), source_name="p.tif", software_version="0", engine="tesseract")
+    files = {}
+    for fmt in DEFAULT_FORMATS:
+        files.update(format_files(fmt, sample_page(), None, Source("p.tif", "0", "tesseract")))
     assert sorted(files) == ["alto/1890/p.001.xml", "ocr_coords/1890/p.001.json",
                              "ocr_coords/1890/p.001.txt", "ocr_plain_text/1890/p.001.txt",
                              "sections/1890/p.001.json"]

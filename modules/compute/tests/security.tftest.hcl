@@ -92,6 +92,7 @@ run "runs_the_worker_locked_down_with_the_env_contract" {
       "EULEREYE_BUCKET", "EULEREYE_QUEUE_URL", "EULEREYE_INPUT_PREFIX", "EULEREYE_OUTPUT_PREFIX",
       "EULEREYE_ENGINE", "EULEREYE_SEGMENTER", "EULEREYE_LANG", "EULEREYE_LOG_FORMAT",
       "EULEREYE_IDLE_SECONDS", "EULEREYE_VISIBILITY_TIMEOUT", "EULEREYE_JOBS",
+      "EULEREYE_FORMATS", "EULEREYE_ALTO_PROFILE", "EULEREYE_DPI",
     ])
     error_message = "The worker must get exactly the EULEREYE_* environment of its contract."
   }
@@ -136,4 +137,29 @@ run "rejects_an_unknown_engine" {
   }
 
   expect_failures = [var.engine]
+}
+
+run "passes_the_output_formats_to_the_worker" {
+  command = plan
+
+  variables {
+    output_formats = "all"
+    alto_profile   = "ndnp"
+    dpi            = 400
+  }
+
+  assert {
+    condition     = output.worker_environment.EULEREYE_FORMATS == "all" && output.worker_environment.EULEREYE_ALTO_PROFILE == "ndnp" && output.worker_environment.EULEREYE_DPI == "400"
+    error_message = "The worker must get the output formats, ALTO profile and DPI chosen."
+  }
+}
+
+run "rejects_an_unknown_output_format" {
+  command = plan
+
+  variables {
+    output_formats = "txt,docx"
+  }
+
+  expect_failures = [var.output_formats]
 }
