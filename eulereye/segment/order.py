@@ -35,6 +35,7 @@ CUT_SLACK = 0.01  # boxes may overlap a cut by this share of the page (slightly 
 MAX_SLACK_SHARE = 0.25  # ... but never by more than this share of their own size
 RULE_DRIFT = 0.6  # pieces of one broken rule lie within this share of the vertical slack
 HEADLINE_SPAN = 0.5  # a headline alone on top of a group this wide heads all of it
+SLIGHTLY_BLOCKED = 0.05  # a column line this little blocked splits before any row cut
 MAX_BLOCKED = 0.2  # a column line blocked by regions over at most this share of the height ...
 MIN_SIDE = 0.1  # ... with this share of the regions on either side still splits a group
 SOFT_EDGE = 0.2  # ... where a region blocks it only when it runs through its middle 60%
@@ -93,6 +94,7 @@ def _xy_cut(
         lambda: _split_at_band_rules(regions, horizontal_rules, slack),
         lambda: _leading_headline(regions, slack[1]),
         lambda: _split_at_gaps(regions, axis=0, slack=slack[0]),
+        lambda: _least_blocked_cut(regions, SLIGHTLY_BLOCKED),
         lambda: _rows_between_spanning_regions(regions, slack),
         lambda: _least_blocked_cut(regions, MAX_BLOCKED),
     )
