@@ -33,6 +33,9 @@ SETTINGS = {  # name -> TesseractEngine keyword arguments
     "PSM 6 for text": {"text_psm": 6},
     "margin 4 px": {"margin": 4},
     "margin 24 px": {"margin": 24},
+    "16 px letters, Sauvola": {"target_letter": 16, "thresholding": 2},
+    "16 px letters, local Otsu": {"target_letter": 16, "thresholding": 1},
+    "16 px letters, margin 4 px": {"target_letter": 16, "margin": 4},
 }
 
 

@@ -33,11 +33,16 @@ from eulereye.config import DEFAULT_MAX_PIXELS
 from eulereye.evaluation import realscan
 from eulereye.evaluation.pagexml import read_page_xml
 from eulereye.imaging import load_frames
+from eulereye.model import TEXTLESS_KINDS
 from eulereye.outputs.naming import page_name
+from eulereye.segment import get_segmenter
+from eulereye.segment.base import segment_straightened
 
 REPO = Path(__file__).resolve().parents[1]
 GT_DIR = REPO / "bench" / "real-gt"
 CACHE = REPO / "build" / "bench-real"
+SEGMENTERS = ("classical", "fcn")
+SECTION_MARGIN = 8  # pixels (a letter's width at 150 dpi)
 
 
 @dataclass(frozen=True)
@@ -149,11 +154,36 @@ def run_tesseract(gray: np.ndarray, image: Path, work: Path, reuse: bool) -> tup
     return realscan.lines_from_tsv(tsv), seconds
 
 
+@dataclass
+class LayoutScores:
+    """A segmenter's sections on a page, before OCR."""
+
+    sections: int
+    crossing: int  # text sections a printed rule runs through (8 px inside on both sides)
+    order: float | None
+    columns: float | None
+    seconds: float
+
+
+def measure_segmenter(name: str, gray: np.ndarray, t: PageTruth) -> LayoutScores:
+    started = time.perf_counter()
+    straight, regions = segment_straightened(get_segmenter(name), gray)
+    seconds = time.perf_counter() - started
+    boxes = [realscan.TextLine(straight.to_original(r.bbox), "") for r in regions if r.kind not in TEXTLESS_KINDS]
+    return LayoutScores(
+        sections=len(boxes),
+        crossing=sum(realscan.crosses_rule(b.bbox, t.rules, margin=SECTION_MARGIN) for b in boxes),
+        order=realscan.order_agreement(boxes, t.regions) if t.regions else None,
+        columns=realscan.column_agreement(boxes, *t.bounds) if t.bounds and t.bounds[0] else None,
+        seconds=seconds,
+    )
+
+
 def measure_page(page: DevPage, data: Path, reuse_peer: bool) -> dict[str, Scores]:
     image = data / page.path
     gray = next(load_frames(image.read_bytes(), image.name, max_pixels=DEFAULT_MAX_PIXELS)).gray
     t = truth(page, gray, data)
-    results = {}
+    results: dict = {f"layout: {name}": measure_segmenter(name, gray, t) for name in SEGMENTERS}
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         lines, seconds = run_eulereye(image, work)
@@ -175,7 +205,20 @@ def _num(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.2f}"
 
 
-def report(results: dict[str, dict[str, Scores]]) -> str:
+def layout_rows(results: dict) -> list[str]:
+    rows = ["| page | segmenter | text sections | crossing a rule | order vs GT | column order | seconds |",
+            "|---|---|---:|---:|---:|---:|---:|"]
+    for stem, systems in results.items():
+        for system, s in systems.items():
+            if isinstance(s, LayoutScores):
+                rows.append(f"| {stem} | {system.split(': ')[1]} | {s.sections} | {s.crossing} | {_num(s.order)} "
+                            f"| {_num(s.columns)} | {s.seconds:.1f} |")
+    return rows
+
+
+def report(results: dict) -> str:
+    layouts = layout_rows(results)
+    results = {stem: {k: v for k, v in systems.items() if isinstance(v, Scores)} for stem, systems in results.items()}
     rows = ["| page | system | straddle | order vs GT | column order | article contiguity (zones / GT) "
             "| dictionary words | dictionary share | seconds |",
             "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
@@ -216,7 +259,12 @@ def report(results: dict[str, dict[str, Scores]]) -> str:
         "and by the hand-made articles. *dictionary*: 3+ letter tokens found in "
         "/usr/share/dict/words.",
         "",
-        "## Per page", "", *rows, "", "## Summary", "", *summary,
+        "## Per page", "", *rows, "", "## Summary", "", *summary, "",
+        "## Segmenters on the same pages (sections before OCR)", "",
+        "Each segmenter as the pipeline runs it (straightened page). *crossing a rule*: text "
+        "sections a printed column rule runs through with 8 px of the section on both sides; "
+        "order and column order as above, with each section counted once.", "",
+        *layouts,
     ])
 
 
@@ -235,7 +283,8 @@ def main() -> None:
         print(f"{Path(page.path).stem}: " + "; ".join(
             f"{k}: straddle {_pct(v.straddle)}, order {_num(v.order)}, columns {_num(v.columns)}, "
             f"articles {_num(v.articles)}/{_num(v.gt_articles)}, dict {v.dict_words} ({_pct(v.dict_share)}), "
-            f"{_num(v.seconds)} s" for k, v in results[Path(page.path).stem].items()), flush=True)
+            f"{_num(v.seconds)} s" for k, v in results[Path(page.path).stem].items() if isinstance(v, Scores)),
+              flush=True)
     text = report(results)
     if args.no_write:
         print(text)

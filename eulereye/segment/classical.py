@@ -188,12 +188,13 @@ def _split_at_rules(
     both sides): beside the rule into a left and a right piece, above and below it whole;
     each piece shrinks to its ink. Blocks are already kept apart at rules; this is the net for
     a block that still joined across one (a line of type touching the rule)."""
+    reach = round(size)  # a line set across a break in a rule crosses it too
     for rule in rules:
         middle = (rule[0] + rule[2]) / 2
         pieces: list[tuple[BBox, str]] = []
         for box, kind in boxes:
             x0, y0, x1, y1 = box
-            top, bottom = max(y0, rule[1]), min(y1, rule[3])
+            top, bottom = max(y0, rule[1] - reach), min(y1, rule[3] + reach)
             if kind in ("masthead", "illustration") or bottom - top < size \
                     or not x0 + size <= middle <= x1 - size:
                 pieces.append((box, kind))
@@ -252,8 +253,12 @@ def _rules(ink: np.ndarray, size: float, page_rules: list[BBox]) -> tuple[np.nda
         keep[0] = False
         mask[keep[labels]] = 255
         boxes += [_stat_box(row) for row in stats[keep]]
+    reach = round(size)  # a rule broken for a line (worn, or a line set across it) goes on
     for x0, y0, x1, y1 in page_rules:
-        mask[y0:y1, x0:x1] = 255
+        if y1 - y0 >= x1 - x0:
+            mask[max(0, y0 - reach):y1 + reach, x0:x1] = 255
+        else:
+            mask[y0:y1, max(0, x0 - reach):x1 + reach] = 255
     return cv2.dilate(mask, _kernel(3, 3)), boxes + list(page_rules)
 
 

@@ -32,7 +32,9 @@ DEV_PAGES = {
 # measured figures; the targets of issue 10 are set for the lines OCR reads from them).
 MAX_SECTION_STRADDLE = 0.01  # share of text-section area in sections a printed rule runs through
 SECTION_MARGIN = 8  # pixels of a section beyond a rule (a letter's width at 150 dpi) make it cross
-MIN_ORDER_AGREEMENT = 0.9  # pairwise, sections against the hand-made region order
+MIN_ORDER_AGREEMENT = 0.95  # pairwise, sections against the hand-made region order
+MIN_COLUMN_ORDER = 0.98  # pairwise, against column by column, on pages without spanning headlines
+COLUMN_PAGES = ("highland-recorder-1895-12-13-p1", "evening-star_1862-08-25_seq-1", "omaha-daily-bee_1887-03-03_seq-1")
 
 
 @pytest.fixture(scope="module")
@@ -72,6 +74,15 @@ def test_reading_order_agrees_with_the_hand_made_order(stem, segmented):
     _, sections = segmented(stem)
     lines = [realscan.TextLine(box, "") for box in _text_boxes(sections)]
     assert realscan.order_agreement(lines, regions) >= MIN_ORDER_AGREEMENT
+
+
+@pytest.mark.parametrize("stem", COLUMN_PAGES)
+def test_columns_are_read_one_after_the_other(stem, segmented):
+    gray, sections = segmented(stem)
+    bounds, span = realscan.column_bounds(realscan.vertical_rules(gray), gray.shape[1], gray.shape[0])
+    assert len(bounds) >= 5  # the page's printed column rules are found
+    lines = [realscan.TextLine(box, "") for box in _text_boxes(sections)]
+    assert realscan.column_agreement(lines, bounds, span) >= MIN_COLUMN_ORDER
 
 
 def _area(box) -> int:
