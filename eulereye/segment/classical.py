@@ -34,7 +34,7 @@ import cv2
 import numpy as np
 
 from eulereye.ink import MIN_CONTRAST, downscale, horizontal_rules, letter_height, otsu_ink, vertical_rules
-from eulereye.model import BBox, Region, nested_groups, union
+from eulereye.model import BBox, Region, inside, nested_groups, union
 from eulereye.segment.order import order_regions
 from eulereye.segment.paragraphs import starts_paragraph
 
@@ -157,6 +157,7 @@ def analyse(ink: np.ndarray, columns: list[BBox] = (), bands: list[BBox] = ()) -
     boxes = _split_wide_blocks([_union(b) for b in blocks], kinds, strips, text_ink, rules_mask, size)
     boxes = _split_at_rules(boxes, columns, text_ink, size)
     boxes = [(box, kind) for box, kind in boxes if not _edge_sliver(box, ink.shape[1], size)]
+    boxes = _drop_drawn_words(boxes)
     padded = _padded([box for box, _ in boxes], size, ink.shape)
     regions = [Region(box, kind) for box, (_, kind) in zip(padded, boxes)]
     return Layout(regions, rules)
@@ -205,6 +206,14 @@ def _split_at_rules(
                        if (ink_box := _ink_box(text_ink, part)) is not None]
         boxes = pieces
     return boxes
+
+
+def _drop_drawn_words(boxes: list[tuple[BBox, str]]) -> list[tuple[BBox, str]]:
+    """Without the text blocks lying inside a picture: the labels drawn into a cartoon, or its
+    hatching taken for letters, read as garbage. A caption stands beside its picture."""
+    pictures = [box for box, kind in boxes if kind == "illustration"]
+    return [(box, kind) for box, kind in boxes
+            if kind == "illustration" or not any(inside(box, picture) for picture in pictures)]
 
 
 def _edge_sliver(box: BBox, width: int, size: float) -> bool:
