@@ -23,19 +23,16 @@ from eulereye.ocr.tesseract import TesseractEngine
 from eulereye.segment import get_segmenter
 from eulereye.segment.base import segment_straightened
 
-SETTINGS = {  # name -> TesseractEngine keyword arguments
-    "as shipped": {},
-    "scale 1 (no upscale)": {"target_letter": 0},
-    "scale to 16 px letters": {"target_letter": 16},
-    "scale to 28 px letters": {"target_letter": 28},
-    "Sauvola binarisation": {"thresholding": 2},
+SETTINGS = {  # name -> TesseractEngine keyword arguments (the rest as shipped)
+    "as shipped: 16 px letters, Sauvola, PSM 4, margin 12 px": {},
+    "no upscale": {"target_letter": 0},
+    "22 px letters": {"target_letter": 22},
+    "28 px letters": {"target_letter": 28},
     "Otsu binarisation": {"thresholding": 0},
+    "local Otsu binarisation": {"thresholding": 1},
     "PSM 6 for text": {"text_psm": 6},
     "margin 4 px": {"margin": 4},
     "margin 24 px": {"margin": 24},
-    "16 px letters, Sauvola": {"target_letter": 16, "thresholding": 2},
-    "16 px letters, local Otsu": {"target_letter": 16, "thresholding": 1},
-    "16 px letters, margin 4 px": {"target_letter": 16, "margin": 4},
 }
 
 

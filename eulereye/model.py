@@ -122,6 +122,7 @@ class Page:
     height: int
     sections: list[Section]
     skew_angle: float = 0.0  # degrees the scan was rotated by to straighten it
+    shear_angle: float = 0.0  # degrees its column rules then leaned, sheared upright
     dpi: float | None = None  # the image's resolution (from the file, else --dpi), if known
 
     @property

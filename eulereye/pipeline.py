@@ -191,7 +191,7 @@ class Pipeline:
             for i, (region, lines) in enumerate(zip(regions, lines_per_region))
         ]
         return Page(name=name, width=width, height=height, sections=sections,
-                    skew_angle=straight.angle)
+                    skew_angle=straight.angle, shear_angle=straight.shear)
 
     # -- outputs ----------------------------------------------------------------------------
     def _write_files(self, page: Page, source: dict, image: np.ndarray) -> dict[str, float]:
@@ -220,6 +220,7 @@ class Pipeline:
             "image": {"width": page.width, "height": page.height,
                       "frame": frame_info[0] + 1, "frames": frame_info[1]},
             "skew_angle": page.skew_angle,
+            "shear_angle": page.shear_angle,
             "timings": timings.seconds,
             "counts": {"sections": len(page.sections),
                        "lines": sum(len(s.lines) for s in page.sections),

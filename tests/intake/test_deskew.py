@@ -93,3 +93,37 @@ def test_generated_column_pages_are_levelled(seed):
 
     page = generate_page(seed, degrade=0.3)
     assert abs(measure_skew(page.image) + page.skew) <= 0.08
+
+
+def columns_with_rules(lean: float) -> tuple[np.ndarray, list[int]]:
+    """Two columns of text with a hairline rule between and beside them, the rules leaning
+    ``lean`` degrees (foot to the right) while the lines stay level: a sheared microfilm frame."""
+    column = text_page(LINES * 3, size=(560, 2400), font_size=22)
+    page = np.full((2400, 1300), 255, np.uint8)
+    page[:, 40:600] = column
+    page[:, 680:1240] = column
+    xs = [20, 640, 1270]
+    for x in xs:
+        page[100:2300, x] = 90  # grey, one pixel wide
+    slope = np.tan(np.radians(lean))
+    shear = np.array([[1.0, slope, -slope * 1200], [0.0, 1.0, 0.0]])
+    return cv2.warpAffine(page, shear, (1300, 2400), borderValue=255), xs
+
+
+@pytest.mark.parametrize("lean", [0.6, -0.4])
+def test_leaning_column_rules_are_sheared_upright_lines_stay_level(lean):
+    scan, xs = columns_with_rules(lean)
+    straight = straighten(scan)
+    assert straight.shear == pytest.approx(lean, abs=0.1)
+    assert straight.angle == 0.0  # the lines were level: no rotation
+    rule_columns = np.flatnonzero((straight.gray[200:2200] < 200).mean(axis=0) > 0.9)
+    assert len(rule_columns) >= 3  # each rule now stands in one pixel column, top to bottom
+    # A box maps back onto the scan: the top of the middle rule.
+    x = int(rule_columns[len(rule_columns) // 2])
+    x0, _, x1, _ = straight.to_original((x, 100, x + 1, 110))
+    assert x0 <= 640 + np.tan(np.radians(lean)) * (105 - 1200) + 2 and x1 >= 640 + np.tan(np.radians(lean)) * (105 - 1200) - 2
+
+
+def test_upright_rules_are_not_sheared():
+    scan, _ = columns_with_rules(0.0)
+    assert straighten(scan).shear == 0.0
