@@ -55,7 +55,6 @@ RELEASE_TAG = $(shell $(PY) tools/release.py tag $(if $(ALLOW_DIRTY),--allow-dir
 
 plan: $(DEPLOY_TOOLS) lambda-zip  ## terraform plan to build/tfplan and a readable review
 	@mkdir -p build; rm -f $(PLAN_FILE)
-	@terraform -chdir=$(TF_ROOT) init -input=false >/dev/null
 	@$(PY) tools/aws_deploy.py preflight --for plan --chdir $(TF_ROOT)
 	terraform -chdir=$(TF_ROOT) plan -input=false -out=../$(PLAN_FILE) -var image_tag=$(IMAGE_TAG)
 	$(PY) tools/plan_review.py $(PLAN_FILE) --chdir $(TF_ROOT) --out build/plan-review.md $(addprefix --allow ,$(ALLOW)) || true
@@ -65,8 +64,7 @@ plan-review: $(DEPLOY_TOOLS)  ## review the saved plan (refuses errored plans; f
 	@[ -f $(PLAN_FILE) ] || { echo "make plan-review: no saved plan ($(PLAN_FILE)); run make plan first" >&2; exit 1; }
 	$(PY) tools/plan_review.py $(PLAN_FILE) --chdir $(TF_ROOT) --out build/plan-review.md $(addprefix --allow ,$(ALLOW))
 
-preflight: $(DEPLOY_TOOLS)  ## check credentials, Docker engine and the Fargate vCPU quotas
-	@terraform -chdir=$(TF_ROOT) init -input=false >/dev/null
+preflight: $(DEPLOY_TOOLS)  ## check credentials, terraform init, Docker engine and the Fargate vCPU quotas
 	@$(PY) tools/aws_deploy.py preflight --chdir $(TF_ROOT)
 
 build:  ## build the worker image (needs a Docker engine)

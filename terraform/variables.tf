@@ -24,6 +24,11 @@ variable "bucket_name" {
   description = "Name of the page bucket. null: \"<name_prefix>-pages-<account id>\"."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.bucket_name == null || can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.bucket_name))
+    error_message = "bucket_name must be a valid S3 bucket name (3-63 lowercase letters, digits, dots, hyphens) or null."
+  }
 }
 
 variable "engine" {

@@ -29,6 +29,15 @@ class PreflightError(Exception):
     """Something deployment needs is missing; the message says what to do."""
 
 
+def terraform_init(chdir: Path) -> None:
+    """`terraform init` of the root (providers, backend); its first error line if it fails."""
+    result = subprocess.run(["terraform", f"-chdir={chdir}", "init", "-input=false", "-no-color"],
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+        raise PreflightError(f"terraform init failed: {(errors or [result.stderr.strip()])[0]}")
+
+
 def deployment_settings(chdir: Path) -> dict:
     """max_tasks, task_cpu, use_spot and region as Terraform resolves them (tfvars included)."""
     expression = "jsonencode({max_tasks=var.max_tasks, task_cpu=var.task_cpu, use_spot=var.use_spot, region=var.region})"
@@ -92,9 +101,11 @@ def preflight(chdir: Path, verb: str = "deploy") -> int:
     import boto3
 
     try:
+        # Credentials first: without them init (an S3 backend) and plan fail with long errors.
+        account = check_credentials(boto3.Session())
+        terraform_init(chdir)
         settings = deployment_settings(chdir)
         session = boto3.Session(region_name=settings["region"])
-        account = check_credentials(session)
         if verb == "deploy":
             check_docker()
     except PreflightError as exc:

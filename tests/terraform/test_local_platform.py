@@ -149,8 +149,10 @@ def check_destroy_warns_empties_the_registry_and_keeps_the_bucket(platform):
     said: list[str] = []
     declined = teardown(terraform, lambda service, region: platform.client(service), lambda: False, said.append)
     assert declined == 1 and said[-1] == "Nothing destroyed."
-    assert "  - queue eulereye-local-pages: 2 message(s) deleted (2 waiting, 0 in flight, 0 delayed)" in said
+    # The work queue: the page of the upload check (received there, so in flight) and one more.
+    assert "  - queue eulereye-local-pages: 2 message(s) deleted (1 waiting, 1 in flight, 0 delayed)" in said
     assert "  - queue eulereye-local-pages-dlq: 1 message(s) deleted (1 waiting, 0 in flight, 0 delayed)" in said
+    assert "  - queue eulereye-local-scaler-failures: 0 message(s) deleted (0 waiting, 0 in flight, 0 delayed)" in said
     assert f"  - image repository {repository}: 1 image(s) deleted" in said
     resources = terraform.resources()
     # moto runs without the TLS-only bucket policy, the one documented import it cannot have.
