@@ -16,7 +16,7 @@ def register(subparsers) -> None:
     parser.add_argument("--bucket", default=settings.bucket or None, required=not settings.bucket,
                         help="the page bucket (default EULEREYE_BUCKET)")
     parser.add_argument("--prefix", default="", metavar="FOLDER",
-                        help=f"sub-folder below {settings.input_prefix} to upload into, e.g. 1890/03 "
+                        help=f"sub-folder below {settings.input_prefix} to upload into, e.g. 1890/03 or {settings.input_prefix}1890/03 "
                              f"(default: {settings.input_prefix} itself; only pages under it are processed)")
     parser.add_argument("--threads", type=int, default=8, help="files uploaded at once")
     parser.set_defaults(func=run)
@@ -51,14 +51,14 @@ def run(args) -> int:
 
 
 def input_key_prefix(input_prefix: str, folder: str) -> str:
-    """The key prefix of ``--prefix FOLDER``: a sub-folder of the input prefix, since the
-    platform processes only uploads below it. Refuses what would land elsewhere."""
+    """The key prefix of ``--prefix FOLDER``: a sub-folder of the input prefix (``news`` and
+    ``input/news`` both mean ``input/news/``), since the platform processes only uploads below
+    it. Refuses what would land elsewhere."""
     from eulereye.cli import UsageError
 
+    if folder.startswith(input_prefix):  # the full key prefix, already below input/
+        folder = folder[len(input_prefix):]
     parts = folder.strip("/").split("/") if folder.strip("/") else []
     if folder.startswith("/") or any(part in ("", ".", "..") for part in parts):
         raise UsageError(f"--prefix {folder!r}: give a folder below {input_prefix}, such as 1890/03")
-    if parts and parts[0] == input_prefix.rstrip("/"):
-        raise UsageError(f"--prefix {folder!r}: uploads always go below {input_prefix}; "
-                         f"give only the sub-folder ({'/'.join(parts[1:]) or 'nothing'})")
     return input_prefix + "".join(part + "/" for part in parts)

@@ -26,13 +26,14 @@ def keys(s3) -> list[str]:
     return sorted(o["Key"] for o in s3.list_objects_v2(Bucket="archive").get("Contents", []))
 
 
-def test_upload_prefix_is_a_sub_folder_of_input(s3, tmp_path):
+@pytest.mark.parametrize("prefix", ["news/1890", "news/1890/", "input/news/1890"])
+def test_upload_prefix_is_a_sub_folder_of_input(s3, tmp_path, prefix):
     (tmp_path / "p1.png").write_bytes(b"a" * 10)
-    assert main(["upload", str(tmp_path), "--bucket", "archive", "--prefix", "news/1890"]) == 0
+    assert main(["upload", str(tmp_path), "--bucket", "archive", "--prefix", prefix]) == 0
     assert keys(s3) == ["input/news/1890/p1.png"]
 
 
-@pytest.mark.parametrize("prefix", ["../news", "/news", "news//1890", "input/news", "."])
+@pytest.mark.parametrize("prefix", ["../news", "/news", "news//1890", "input/../x", "."])
 def test_upload_refuses_a_prefix_outside_input(s3, tmp_path, prefix, capsys):
     (tmp_path / "p1.png").write_bytes(b"a" * 10)
     with pytest.raises(SystemExit) as stopped:

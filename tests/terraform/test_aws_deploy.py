@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 from botocore.exceptions import NoCredentialsError
@@ -63,13 +64,18 @@ def test_a_missing_docker_engine_stops_with_a_clear_message(monkeypatch):
         aws_deploy.check_docker()
 
 
+def without_make(env) -> dict[str, str]:
+    """The environment minus what an outer `make test` passes down (its flags and level)."""
+    return {k: v for k, v in env.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+
+
 def test_make_plan_without_credentials_stops_with_the_preflight_line(tf_env, tmp_path):
-    env = {**tf_env, "TF_DATA_DIR": str(tmp_path / ".terraform"), "AWS_EC2_METADATA_DISABLED": "true",
+    env = {**without_make(tf_env), "TF_DATA_DIR": str(tmp_path / ".terraform"), "AWS_EC2_METADATA_DISABLED": "true",
            "AWS_CONFIG_FILE": str(tmp_path / "none"), "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none"),
            "PATH": os.environ["PATH"], "HOME": str(tmp_path)}
     result = run(["make", "--no-print-directory", "plan", f"PLAN_FILE={tmp_path / 'tfplan'}"], env=env)
     assert result.returncode != 0
-    errors = [line for line in result.stderr.splitlines() if line.strip() and not line.startswith("make:")]
+    errors = [line for line in result.stderr.splitlines() if line.strip() and not re.match(r"make(\[\d+\])?: ", line)]
     assert errors[-1].startswith("make plan: no usable AWS credentials"), result.stderr
     assert "Error:" not in result.stderr  # not Terraform's raw credentials error
     assert not (tmp_path / "tfplan").exists()
@@ -77,5 +83,6 @@ def test_make_plan_without_credentials_stops_with_the_preflight_line(tf_env, tmp
 
 def test_the_deployment_verbs_install_their_python_packages_first(tmp_path):
     for verb in ("plan", "plan-review", "deploy", "destroy", "rollback"):
-        dry = run(["make", "-n", verb, f"VENV={tmp_path / 'venv'}", "IMAGE_TAG=abc"])
+        dry = run(["make", "-n", "--no-print-directory", verb, f"VENV={tmp_path / 'venv'}", "IMAGE_TAG=abc"],
+                  env=without_make(os.environ))
         assert dry.stdout.splitlines()[0] == f"python3 -m venv {tmp_path / 'venv'}", (verb, dry.stdout)
