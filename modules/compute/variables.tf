@@ -232,6 +232,8 @@ variable "dpi" {
     condition     = var.dpi >= 0 && var.dpi <= 10000
     error_message = "dpi must be between 0 (none) and 10000."
   }
+}
+
 variable "container_insights" {
   description = "CloudWatch Container Insights for the cluster (task counts, CPU and memory per task; billed as custom metrics)."
   type        = bool
