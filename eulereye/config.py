@@ -38,6 +38,7 @@ class Settings:
     formats: str = ""  # output formats, comma-separated (eulereye.outputs.formats); "" = default set
     alto_profile: str = "pixel"  # pixel | ndnp
     dpi: int = 0  # resolution of images whose file states none (0: none)
+    image_tag: str = ""  # the worker image's tag (set by the task definition); kept in manifests
 
     @classmethod
     def from_env(cls) -> Settings:

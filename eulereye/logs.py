@@ -42,4 +42,6 @@ def configure(log_format: str = "auto", level: int = logging.INFO) -> None:
 
 
 def get_logger(**bound):
-    return structlog.get_logger("eulereye").bind(**bound)
+    """A logger that renders with the configuration current when it logs, so a module-level
+    logger created before ``configure`` (at import) still writes JSON once that is chosen."""
+    return structlog.get_logger("eulereye", **bound)

@@ -50,6 +50,7 @@ class Options:
     formats: tuple[str, ...] = DEFAULT_FORMATS  # eulereye.outputs.formats.FORMATS to write
     alto_profile: str = "pixel"  # or "ndnp": 1/1200 inch, as the NDNP loads ALTO
     dpi: float | None = None  # the resolution of images whose file states none
+    image_tag: str = ""  # the worker image that runs this (cloud); recorded in each manifest
 
 
 @dataclass
@@ -216,7 +217,7 @@ class Pipeline:
             "input": source,
             **self._settings(),
             "versions": {"eulereye": __version__, "engine": self.engine.version(),
-                         "python": platform.python_version()},
+                         "python": platform.python_version(), "image": self.options.image_tag or None},
             "image": {"width": page.width, "height": page.height,
                       "frame": frame_info[0] + 1, "frames": frame_info[1]},
             "skew_angle": page.skew_angle,

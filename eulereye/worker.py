@@ -104,7 +104,7 @@ def default_pipeline(settings: Settings, store):
     options = Options(engine=settings.engine, segmenter=settings.segmenter, lang=settings.lang,
                       jobs=1, max_pixels=settings.max_pixels,
                       formats=parse_formats(settings.formats), alto_profile=settings.alto_profile,
-                      dpi=settings.dpi or None)
+                      dpi=settings.dpi or None, image_tag=settings.image_tag)
     return Pipeline(options, store)
 
 

@@ -6,6 +6,9 @@ data "aws_caller_identity" "current" {}
 locals {
   bucket_name     = coalesce(var.bucket_name, "${var.name_prefix}-pages-${data.aws_caller_identity.current.account_id}")
   lambda_zip_path = coalesce(var.lambda_zip_path, "${path.root}/../build/scaler.zip")
+  # Models in the worker image (first word of each line): what `lang` may name.
+  image_languages = [for line in split("\n", file("${path.module}/../image/tesseract-languages.txt")) :
+  split(" ", trimspace(line))[0] if trimspace(line) != "" && !startswith(trimspace(line), "#")]
 }
 
 module "storage" {
@@ -33,12 +36,17 @@ module "registry" {
 }
 
 module "network" {
-  source            = "../modules/network"
-  name              = var.name_prefix
-  vpc_id            = var.vpc_id
-  subnet_ids        = var.subnet_ids
-  textract_endpoint = var.engine == "textract"
-  kms_key_arn       = var.kms_key_arn
+  source                      = "../modules/network"
+  name                        = var.name_prefix
+  vpc_id                      = var.vpc_id
+  subnet_ids                  = var.subnet_ids
+  textract_endpoint           = var.engine == "textract"
+  kms_key_arn                 = var.kms_key_arn
+  vpc_cidr                    = var.vpc_cidr
+  az_count                    = var.az_count
+  egress_cidr_blocks          = var.egress_cidr_blocks
+  interface_endpoint_services = var.interface_endpoint_services
+  flow_log_retention_days     = var.flow_log_retention_days
 }
 
 module "compute" {
@@ -53,6 +61,10 @@ module "compute" {
   output_formats             = var.output_formats
   alto_profile               = var.alto_profile
   dpi                        = var.dpi
+  segmenter                  = var.segmenter
+  jobs                       = var.jobs
+  idle_seconds               = var.idle_seconds
+  container_insights         = var.container_insights
   bucket_name                = module.storage.bucket_name
   bucket_arn                 = module.storage.bucket_arn
   input_prefix               = module.storage.input_prefix
@@ -103,4 +115,8 @@ module "monitoring" {
   scaler_function_name      = module.trigger.function_name
   alarm_email               = var.alarm_email
   kms_key_arn               = var.kms_key_arn
+  worker_log_group_name     = module.compute.log_group_name
+  # Batch progress (operations.tf of the module): failure rate and backlog thresholds.
+  oldest_message_age_threshold_seconds = var.backlog_alarm_age_seconds
+  failure_rate_alarm_percent           = var.failure_rate_alarm_percent
 }

@@ -57,3 +57,8 @@ output "alarm_topic_arn" {
   description = "SNS topic the alarms notify."
   value       = module.monitoring.alarm_topic_arn
 }
+
+output "progress_dashboard_name" {
+  description = "CloudWatch dashboard of batch progress: pages per hour, backlog, estimated finish, failure classes."
+  value       = module.monitoring.progress_dashboard_name
+}

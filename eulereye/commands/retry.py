@@ -8,8 +8,10 @@ def register(subparsers) -> None:
 
     settings = Settings.from_env()
     parser = subparsers.add_parser("retry", help="redrive the dead-letter queue; re-queue fixed failed pages")
-    parser.add_argument("--bucket", default=settings.bucket or None, required=not settings.bucket)
-    parser.add_argument("--queue-url", default=settings.queue_url or None, required=not settings.queue_url)
+    parser.add_argument("--bucket", default=settings.bucket or None, required=not settings.bucket,
+                        help="the page bucket (default EULEREYE_BUCKET)")
+    parser.add_argument("--queue-url", default=settings.queue_url or None, required=not settings.queue_url,
+                        help="the work queue (default EULEREYE_QUEUE_URL); its DLQ is found from it")
     parser.add_argument("--all-errors", action="store_true",
                         help="re-queue every failed page, not only those whose input was replaced")
     parser.set_defaults(func=run)

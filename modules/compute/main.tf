@@ -33,6 +33,8 @@ locals {
     EULEREYE_FORMATS            = var.output_formats
     EULEREYE_ALTO_PROFILE       = var.alto_profile
     EULEREYE_DPI                = tostring(var.dpi)
+    # Recorded in every page's manifest: which release processed the page.
+    EULEREYE_IMAGE_TAG = element(split(":", var.image), length(split(":", var.image)) - 1)
   }
 }
 
@@ -42,7 +44,7 @@ resource "aws_ecs_cluster" "this" {
 
   setting {
     name  = "containerInsights"
-    value = "enabled"
+    value = var.container_insights ? "enabled" : "disabled"
   }
 }
 

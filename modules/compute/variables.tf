@@ -77,12 +77,12 @@ variable "engine" {
 }
 
 variable "lang" {
-  description = "Tesseract language(s), '+'-separated (e.g. eng, deu+frk); the image must contain them."
+  description = "Tesseract language(s), '+'-separated (e.g. eng, deu+frk, script/Fraktur); the image must contain them."
   type        = string
   default     = "eng"
 
   validation {
-    condition     = can(regex("^[A-Za-z_]+(\\+[A-Za-z_]+)*$", var.lang))
+    condition     = can(regex("^[A-Za-z_/]+(\\+[A-Za-z_/]+)*$", var.lang))
     error_message = "lang must be Tesseract language codes joined by '+', e.g. eng or deu+frk."
   }
 }
@@ -232,4 +232,10 @@ variable "dpi" {
     condition     = var.dpi >= 0 && var.dpi <= 10000
     error_message = "dpi must be between 0 (none) and 10000."
   }
+}
+
+variable "container_insights" {
+  description = "CloudWatch Container Insights for the cluster (task counts, CPU and memory per task; billed as custom metrics)."
+  type        = bool
+  default     = true
 }

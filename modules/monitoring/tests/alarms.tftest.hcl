@@ -11,6 +11,7 @@ variables {
   cluster_name              = "eulereye-test"
   cluster_arn               = "arn:aws:ecs:eu-central-1:111122223333:cluster/eulereye-test"
   scaler_function_name      = "eulereye-test-scaler"
+  worker_log_group_name     = "/eulereye/eulereye-test/worker"
 }
 
 run "alarms_on_dlq_age_and_failed_tasks" {
