@@ -23,12 +23,28 @@ class _CurrentStderr:
         sys.stderr.flush()
 
 
-def configure(log_format: str = "auto", level: int = logging.INFO) -> None:
-    """``log_format``: ``json``, ``console`` or ``auto`` (console only on a terminal)."""
-    use_json = log_format == "json" or (log_format == "auto" and not sys.stderr.isatty())
+def uses_json(log_format: str) -> bool:
+    return log_format == "json" or (log_format == "auto" and not sys.stderr.isatty())
+
+
+def _leave_out(events: frozenset[str]):
+    """A processor dropping the named events (shown another way, e.g. in a batch summary)."""
+    def leave_out(logger, method, event_dict):
+        if event_dict.get("event") in events:
+            raise structlog.DropEvent
+        return event_dict
+    return leave_out
+
+
+def configure(log_format: str = "auto", level: int = logging.INFO,
+              leave_out: frozenset[str] = frozenset()) -> None:
+    """``log_format``: ``json``, ``console`` or ``auto`` (console only on a terminal).
+    ``leave_out``: names of events not to log at all."""
+    use_json = uses_json(log_format)
     renderer = structlog.processors.JSONRenderer() if use_json else structlog.dev.ConsoleRenderer()
     structlog.configure(
         processors=[
+            _leave_out(leave_out),
             structlog.contextvars.merge_contextvars,
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
