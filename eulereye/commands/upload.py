@@ -11,9 +11,11 @@ def register(subparsers) -> None:
                                    description="Parallel multipart upload under input/; files already "
                                                "there with the same size and SHA-256 are skipped, so "
                                                "re-running resumes an interrupted upload.")
-    parser.add_argument("folder", metavar="DIR")
-    parser.add_argument("--bucket", default=settings.bucket or None, required=not settings.bucket)
-    parser.add_argument("--prefix", default=settings.input_prefix)
+    parser.add_argument("folder", metavar="DIR", help="folder of page images (searched recursively)")
+    parser.add_argument("--bucket", default=settings.bucket or None, required=not settings.bucket,
+                        help="the page bucket (default: EULEREYE_BUCKET)")
+    parser.add_argument("--prefix", default=settings.input_prefix,
+                        help="key prefix to upload under (default: input/)")
     parser.add_argument("--threads", type=int, default=8, help="files uploaded at once")
     parser.set_defaults(func=run)
 

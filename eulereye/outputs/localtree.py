@@ -100,7 +100,7 @@ def tree_status(root: Path) -> dict:
     for column, names in counted:
         for name in names:
             folders.setdefault(folder_of(name), Counter())[column] += 1
-    return {"folders": {f: dict(c) for f, c in sorted(folders.items())},
+    return {"folders": {f: {column: c[column] for column, _ in counted} for f, c in sorted(folders.items())},
             "flagged": flagged, "failed": _failures(root)}
 
 
