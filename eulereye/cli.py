@@ -69,6 +69,10 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(f"eulereye {args.verb}: error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # e.g. an output folder that cannot be written: stop, say where
+        print(f"eulereye {args.verb}: error: {exc.filename or ''}: {exc.strerror or exc}; check that "
+              "the folder exists and that you may write there", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         get_logger().warning("interrupted")
         return 130

@@ -113,6 +113,8 @@ def run(args: argparse.Namespace) -> int:
         args.formats = parse_formats(args.formats)
     except ValueError as exc:
         raise UsageError(f"--formats: {exc}") from exc
+    if Path(args.out).exists() and not Path(args.out).is_dir():
+        raise UsageError(f"--out {args.out} is a file; give a folder (it is created if missing)")
     inputs = find_inputs(args.paths, exclude=Path(args.out))
     if not inputs:
         raise UsageError(f"no page images found in {' '.join(args.paths)} "

@@ -70,8 +70,10 @@ def _frame(image: Path, number: int):
         for frame in load_frames(image.read_bytes(), image.name, max_pixels=DEFAULT_MAX_PIXELS):
             if frame.index == number - 1:
                 return frame
-    except (OSError, PageError) as exc:
-        raise UsageError(f"{image}: {exc}") from exc
+    except OSError as exc:
+        raise UsageError(f"{image}: {exc.strerror or exc}; check the path") from exc
+    except PageError as exc:
+        raise UsageError(str(exc)) from exc
     raise UsageError(f"{image} has {frame.count} page(s); --frame {number} is not one of them")
 
 

@@ -61,3 +61,20 @@ def test_a_missing_path_names_it_and_says_what_to_do(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.startswith(f"eulereye process: error: {tmp_path / 'no such'}: no such file or folder; check the path")
     assert "usage:" not in err, "a missing file is not a usage mistake worth the whole usage text"
+
+
+def test_an_out_that_is_a_file_is_refused(tmp_path, capsys):
+    (tmp_path / "page.png").write_bytes(b"not yet scanned")
+    (tmp_path / "out.txt").write_text("notes")
+    assert main(["process", str(tmp_path / "page.png"), "--out", str(tmp_path / "out.txt")]) == 2
+    assert "--out " + str(tmp_path / "out.txt") + " is a file; give a folder" in capsys.readouterr().err
+
+
+def test_an_output_folder_that_cannot_be_written_stops_with_one_line(tmp_path, capsys):
+    (tmp_path / "page.png").write_bytes(b"not yet scanned")
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "errors").write_text("a file where a folder must go")
+    assert main(["process", str(tmp_path / "page.png"), "--out", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err.splitlines()[-1]
+    assert err.startswith("eulereye process: error: ") and str(tmp_path / "out" / "errors") in err
+    assert err.endswith("check that the folder exists and that you may write there")
