@@ -189,7 +189,7 @@ def _process_one(pipeline, path: Path, rel: str, name: str, progress):
         error = BadImageError(f"{rel}: cannot read file: {exc.strerror or exc}; check that it "
                               "exists and that you may read it")
         pipeline.record_failure(name, {"key": rel, **source}, error)
-        return FileOutcome(name, "failed", error=str(error))
+        return FileOutcome(name, "failed", error=f"{type(error).__name__}: {error}")
     return pipeline.process_file(data, rel, name=name, source=source, on_page=progress.page_done)
 
 

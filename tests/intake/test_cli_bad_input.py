@@ -80,6 +80,7 @@ def test_exit_status_and_summary(batch):
     assert f"files: {found} found, {len(GOOD)} done, 0 unchanged (skipped), {len(BAD)} failed" in result.stdout
     failed_lines = [line for line in result.stdout.splitlines() if line.startswith("failed:")]
     assert sorted(line.split()[1].split(".")[0] for line in failed_lines) == sorted(BAD)
+    assert "failed:  gone.png: cannot read file: " in result.stdout
     assert "Traceback" not in result.stderr + result.stdout
 
 
