@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except UsageError as exc:
         print(f"eulereye {args.verb}: error: {exc}", file=sys.stderr)
-        return 2
+        raise SystemExit(2) from None  # as argparse does for the mistakes it finds
     except OSError as exc:  # e.g. an output folder that cannot be written: stop, say where
         print(f"eulereye {args.verb}: error: {exc.filename or ''}: {exc.strerror or exc}; check that "
               "the folder exists and that you may write there", file=sys.stderr)

@@ -10,6 +10,7 @@ from PIL import Image
 
 from eulereye.cli import main
 from eulereye.render import KIND_COLOURS, render_overlay
+from tests.unit.test_cli_help import exit_status
 
 
 def test_overlay_outlines_sections_in_their_kind_colour():
@@ -94,7 +95,7 @@ def test_render_refuses_sections_of_another_page_or_frame(three_page_tiff, tmp_p
     (tmp_path / "loose.json").write_text(json.dumps([{"word": "a", "x_min": 5, "y_min": 5,
                                                       "x_max": 900, "y_max": 30}]))
     argv_tail = [str(tmp_path / a) if a.endswith(".json") else a for a in argv_tail]
-    assert main(["render", str(image), "--out", str(tmp_path / "o.png"), *argv_tail]) == 2
+    assert exit_status(["render", str(image), "--out", str(tmp_path / "o.png"), *argv_tail]) == 2
     err = capsys.readouterr().err
     assert err.startswith("eulereye render: error: ") and message in err, err
     assert not (tmp_path / "o.png").exists()
@@ -104,5 +105,5 @@ def test_render_refuses_sections_made_from_an_image_of_another_size(tmp_path, ca
     page = tmp_path / "p.png"
     Image.new("L", (400, 500), 255).save(page)
     sections = write_output_tree(tmp_path / "out", "p", (800, 1000))
-    assert main(["render", str(page), "--out", str(tmp_path / "o.png"), "--sections", str(sections)]) == 2
+    assert exit_status(["render", str(page), "--out", str(tmp_path / "o.png"), "--sections", str(sections)]) == 2
     assert "was made from a 800x1000 image, but" in capsys.readouterr().err
