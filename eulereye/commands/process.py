@@ -21,7 +21,8 @@ def register(subparsers) -> None:
         description="Segment and OCR page images (files, or folders searched recursively) and "
                     "write text, word coordinates, sections, ALTO and manifests under --out.")
     parser.add_argument("paths", nargs="+", metavar="PATH", help="image files or folders")
-    parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    parser.add_argument("--out", required=True, metavar="DIR",
+                        help="output folder (created if missing; never read as input)")
     parser.add_argument("--engine", choices=ENGINES, default=settings.engine,
                         help="OCR engine: tesseract (local) or textract (AWS, billed per page)")
     parser.add_argument("--segmenter", choices=SEGMENTERS, default=settings.segmenter,
