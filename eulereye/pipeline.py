@@ -34,6 +34,7 @@ from eulereye.outputs.naming import frame_name, output_path, page_name
 from eulereye.outputs.store import Store
 from eulereye.outputs.writers import Source, format_files, to_json
 from eulereye.segment import get_segmenter
+from eulereye.textquality import page_quality
 
 log = get_logger()
 
@@ -127,7 +128,8 @@ class Pipeline:
 
     # -- one file ---------------------------------------------------------------------------
     def process_file(self, data: bytes, relpath: str, *, name: str | None = None,
-                     source: dict | None = None) -> FileOutcome:
+                     source: dict | None = None, on_page=None) -> FileOutcome:
+        """``on_page(index, count)`` is called after each frame is written (progress bars)."""
         name = name or page_name(relpath)
         source = {"key": relpath, "size": len(data), **(source or {})}
         source.setdefault("etag", hashlib.md5(data).hexdigest())  # the worker brings S3's
@@ -143,6 +145,8 @@ class Pipeline:
                                            dpi=frame.dpi or self.options.dpi)
                 outcome.pages += 1
                 outcome.words += page.word_count
+                if on_page:
+                    on_page(frame.index, frame.count)
         except PageError as exc:
             if not exc.permanent:
                 raise
@@ -226,6 +230,7 @@ class Pipeline:
             "counts": {"sections": len(page.sections),
                        "lines": sum(len(s.lines) for s in page.sections),
                        "words": page.word_count, "characters": len(page.text)},
+            "quality": page_quality(page, self.options.lang),
             "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         }
 

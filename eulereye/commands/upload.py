@@ -14,7 +14,7 @@ def register(subparsers) -> None:
                                                "re-running resumes an interrupted upload.")
     parser.add_argument("folder", metavar="DIR", help="folder of page images (searched recursively)")
     parser.add_argument("--bucket", default=settings.bucket or None, required=not settings.bucket,
-                        help="the page bucket (default EULEREYE_BUCKET)")
+                        help="the page bucket (default: EULEREYE_BUCKET)")
     parser.add_argument("--prefix", default="", metavar="FOLDER",
                         help=f"sub-folder below {settings.input_prefix} to upload into, e.g. 1890/03 or {settings.input_prefix}1890/03 "
                              f"(default: {settings.input_prefix} itself; only pages under it are processed)")
