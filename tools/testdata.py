@@ -17,6 +17,7 @@ Tests read the cache through :func:`data_path` and :func:`data_paths`.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import hashlib
 import json
 import os
@@ -56,6 +57,7 @@ class Entry:
     source: dict  # repo, commit, path, and 'extract' when the file is made from the source file
 
 
+@functools.cache
 def load_manifest(manifest: Path = MANIFEST) -> dict[str, Entry]:
     files = json.loads(manifest.read_text())["files"]
     return {path: Entry(path, item["sha256"], item["source"]) for path, item in files.items()}

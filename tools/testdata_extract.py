@@ -27,6 +27,8 @@ def _object_dictionary(pdf: bytes, stream_at: int) -> bytes:
 
 
 def _length(pdf: bytes, dictionary: bytes) -> int | None:
+    """The stream's /Length, direct or an indirect object; None when it cannot be read (an
+    indirect length kept in a compressed object stream)."""
     found = LENGTH.search(dictionary)
     if found is None:
         return None
@@ -34,6 +36,16 @@ def _length(pdf: bytes, dictionary: bytes) -> int | None:
         return int(found.group(1))
     target = re.search(rb"\b%s\s+%s\s+obj\s*(\d+)\s*endobj" % (found.group(1), found.group(2)), pdf)
     return int(target.group(1)) if target else None
+
+
+def _stream_data(pdf: bytes, start: int, length: int | None) -> bytes:
+    if length is not None:
+        return pdf[start:start + length]
+    data = pdf[start:pdf.find(b"endstream", start)]
+    for end_of_line in (b"\r\n", b"\n", b"\r"):
+        if data.endswith(end_of_line):
+            return data[: -len(end_of_line)]
+    return data
 
 
 def pdf_images(pdf: bytes) -> list[bytes]:
@@ -45,9 +57,7 @@ def pdf_images(pdf: bytes) -> list[bytes]:
         dictionary = _object_dictionary(pdf, match.start())
         if b"/Image" not in dictionary or not any(f in dictionary for f in IMAGE_FILTERS):
             continue
-        length = _length(pdf, dictionary)
-        if length is not None:
-            images.append(pdf[match.end():match.end() + length])
+        images.append(_stream_data(pdf, match.end(), _length(pdf, dictionary)))
     return images
 
 

@@ -59,9 +59,10 @@ def jpeg(size=(40, 30), shade=90) -> bytes:
     return out.getvalue()
 
 
-def pdf_with_images(*images: bytes) -> bytes:
+def pdf_with_images(*images: bytes, length_objects: bool = True) -> bytes:
     """A page PDF as NDNP writes them: JPEG image XObjects (length given indirectly, as in
-    real files) beside a content stream."""
+    real files) beside a content stream. Without ``length_objects`` the lengths point at
+    objects the file does not hold in plain text (as when they sit in a compressed object stream)."""
     content = b"q 612 0 0 792 0 0 cm /Im1 Do Q"
     parts = [b"%PDF-1.4\n", b"1 0 obj\n<< /Length %d >>\nstream\n%s\nendstream\nendobj\n" % (len(content), content)]
     for number, image in enumerate(images):
@@ -69,7 +70,8 @@ def pdf_with_images(*images: bytes) -> bytes:
         parts.append(b"%d 0 obj\n<< /Type /XObject /Subtype /Image /Width 40 /Height 30 /ColorSpace "
                      b"/DeviceGray /BitsPerComponent 8 /Filter /DCTDecode /Length %d 0 R >>\nstream\n"
                      % (obj, length_obj) + image + b"\nendstream\nendobj\n")
-        parts.append(b"%d 0 obj\n%d\nendobj\n" % (length_obj, len(image)))
+        if length_objects:
+            parts.append(b"%d 0 obj\n%d\nendobj\n" % (length_obj, len(image)))
     return b"".join(parts) + b"trailer\n<< /Root 1 0 R >>\n%%EOF\n"
 
 
@@ -184,6 +186,11 @@ def test_pdf_image_from_a_real_pdf_writer_decodes_to_the_page():
     Image.new("L", (120, 90), 70).save(out, "PDF", resolution=150)
     image = Image.open(io.BytesIO(pdf_image(out.getvalue(), {"path": "p.pdf"})))
     assert (image.format, image.size) == ("JPEG", (120, 90))
+
+
+def test_pdf_image_without_a_readable_length_ends_at_endstream():
+    page = jpeg()
+    assert pdf_image(pdf_with_images(jpeg((8, 6)), page, length_objects=False), {"path": "p.pdf"}) == page
 
 
 def test_pdf_without_an_image_stream_is_refused_by_name():
