@@ -18,9 +18,9 @@ from eulereye.evaluation.pagexml import read_page_xml
 from eulereye.outputs.store import LocalStore
 from eulereye.pipeline import Options, Pipeline
 from eulereye.synth import generate_page
-from tools.testdata import data_path, data_paths
 from eulereye.textmetrics import cer
 from tests.conftest import REPO
+from tools.testdata import data_path, data_paths
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("accuracy")]
 
