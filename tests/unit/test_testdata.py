@@ -213,6 +213,17 @@ def test_manifest_lists_every_file_with_a_hash_and_a_pinned_public_source():
         assert item.source.get("extract") in {None, *EXTRACTORS}, item.path
 
 
+SHARED_FOLDER = re.compile(r"""shared_dir|\.\./shared|["']shared["']""")
+
+
+def test_tests_and_benchmarks_read_real_files_only_through_the_testdata_cache():
+    """A fresh clone has no ../shared: a test or benchmark that reads it fails there."""
+    repo = Path(testdata.__file__).resolve().parents[1]
+    readers = [path for folder in ("tests", "bench", "e2e") for path in (repo / folder).rglob("*.py")
+               if SHARED_FOLDER.search(path.read_text()) and path.name != "test_testdata.py"]
+    assert not readers, f"use tools.testdata.data_path instead of ../shared in {readers}"
+
+
 def test_data_path_names_a_file_missing_from_the_manifest():
     assert testdata.data_path("loc/highland-recorder-1895-12-13-p1.jpg").parts[-3:] == (
         ".testdata", "loc", "highland-recorder-1895-12-13-p1.jpg")
