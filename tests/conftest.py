@@ -1,5 +1,5 @@
 """Fixtures shared by every suite: the real test data (fetched before any test runs), the ALTO
-schema, small text pages."""
+and PAGE schemas, small text pages."""
 
 from __future__ import annotations
 
@@ -36,10 +36,10 @@ def alto_schema():
 
 
 @pytest.fixture(scope="session")
-def page_schema(shared_dir):
+def page_schema():
     import xmlschema
 
-    return xmlschema.XMLSchema(str(shared_dir / "schemas" / "pagecontent-2019-07-15.xsd"))
+    return xmlschema.XMLSchema(str(SCHEMAS / "pagecontent-2019-07-15.xsd"))
 
 
 def text_page(lines: list[str], size=(1200, 800), font_size=28) -> np.ndarray:

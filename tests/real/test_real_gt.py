@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SCHEMAS
 from tools import testdata
 from tools.testdata import data_path
 
@@ -58,13 +57,6 @@ def _box(region: ET.Element) -> tuple[int, int, int, int]:
 
 def _area(box) -> int:
     return max(0, box[2] - box[0]) * max(0, box[3] - box[1])
-
-
-@pytest.fixture(scope="module")
-def page_schema():
-    import xmlschema
-
-    return xmlschema.XMLSchema(str(SCHEMAS / "pagecontent-2019-07-15.xsd"))
 
 
 def test_every_dev_page_has_ground_truth():
