@@ -17,6 +17,7 @@ from eulereye.model import TEXTLESS_KINDS
 from eulereye.segment import get_segmenter
 from eulereye.segment.base import segment_straightened
 from tests.conftest import REPO
+from tools.testdata import data_path
 
 pytestmark = pytest.mark.xdist_group("real-scans")
 
@@ -38,12 +39,12 @@ COLUMN_PAGES = ("highland-recorder-1895-12-13-p1", "evening-star_1862-08-25_seq-
 
 
 @pytest.fixture(scope="module")
-def segmented(shared_dir):
+def segmented():
     cache = {}
 
     def get(stem: str):
         if stem not in cache:
-            path = shared_dir / "data" / DEV_PAGES[stem]
+            path = data_path(DEV_PAGES[stem])
             gray = next(load_frames(path.read_bytes(), path.name, max_pixels=DEFAULT_MAX_PIXELS)).gray
             straight, regions = segment_straightened(get_segmenter("auto"), gray)
             sections = [(straight.to_original(r.bbox), r.kind) for r in regions]
