@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -78,6 +79,7 @@ class Scores:
     dict_words: int
     dict_share: float
     seconds: float | None
+    cpu: float | None  # CPU seconds of the system's processes
 
 
 @dataclass
@@ -112,7 +114,7 @@ def truth(page: DevPage, gray: np.ndarray, data: Path) -> PageTruth:
     return result
 
 
-def score(lines: list[realscan.TextLine], t: PageTruth, seconds: float | None) -> Scores:
+def score(lines: list[realscan.TextLine], t: PageTruth, seconds: float | None, cpu: float | None) -> Scores:
     found, tokens = realscan.dictionary_words("\n".join(line.text for line in lines))
     return Scores(
         straddle=realscan.straddle(lines, t.rules),
@@ -120,38 +122,46 @@ def score(lines: list[realscan.TextLine], t: PageTruth, seconds: float | None) -
         columns=realscan.column_agreement(lines, *t.bounds) if t.bounds and t.bounds[0] else None,
         articles=realscan.article_contiguity(lines, t.zones) if t.zones else None,
         gt_articles=realscan.article_contiguity(lines, t.region_articles) if len(t.region_articles) > 1 else None,
-        dict_words=found, dict_share=found / tokens if tokens else 0.0, seconds=seconds,
+        dict_words=found, dict_share=found / tokens if tokens else 0.0, seconds=seconds, cpu=cpu,
     )
 
 
 # -- the systems ------------------------------------------------------------------------------
 
-def run_eulereye(image: Path, work: Path) -> tuple[list[realscan.TextLine], float]:
+def children_cpu() -> float:
+    """CPU seconds (user + system) of the finished child processes so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_eulereye(image: Path, work: Path) -> tuple[list[realscan.TextLine], float, float]:
     out = work / "eulereye"
+    cpu = children_cpu()
     started = time.perf_counter()
     subprocess.run([str(REPO / ".venv" / "bin" / "eulereye"), "process", str(image), "--out", str(out),
                     "--jobs", "2", "--force"],
                    check=True, env={**os.environ, "EULEREYE_LOG_FORMAT": "json"}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     seconds = time.perf_counter() - started
-    return realscan.lines_from_sections(out / "sections" / f"{page_name(image.name)}.json"), seconds
+    return realscan.lines_from_sections(out / "sections" / f"{page_name(image.name)}.json"), seconds, children_cpu() - cpu
 
 
-def run_tesseract(gray: np.ndarray, image: Path, work: Path, reuse: bool) -> tuple[list[realscan.TextLine], float]:
+def run_tesseract(gray: np.ndarray, image: Path, work: Path, reuse: bool) -> tuple[list[realscan.TextLine], float, float]:
     """Plain `tesseract` on one thread, on the page as a PNG (JPEG 2000 is not read by every
     Tesseract build; the conversion is not timed)."""
     cached = CACHE / f"{image.stem}.tesseract.json"
     if reuse and cached.exists():
         saved = json.loads(cached.read_text())
-        return realscan.lines_from_tsv(saved["tsv"]), saved["seconds"]
+        return realscan.lines_from_tsv(saved["tsv"]), saved["seconds"], saved["cpu"]
     png = work / f"{image.stem}.png"
     Image.fromarray(gray).save(png)
+    cpu = children_cpu()
     started = time.perf_counter()
     tsv = subprocess.run(["tesseract", str(png), "-", "tsv"], check=True, capture_output=True, text=True,
                          env={**os.environ, "OMP_THREAD_LIMIT": "1"}).stdout
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, children_cpu() - cpu
     CACHE.mkdir(parents=True, exist_ok=True)
-    cached.write_text(json.dumps({"tsv": tsv, "seconds": seconds}))
-    return realscan.lines_from_tsv(tsv), seconds
+    cached.write_text(json.dumps({"tsv": tsv, "seconds": seconds, "cpu": cpu}))
+    return realscan.lines_from_tsv(tsv), seconds, cpu
 
 
 @dataclass
@@ -186,12 +196,12 @@ def measure_page(page: DevPage, data: Path, reuse_peer: bool) -> dict[str, Score
     results: dict = {f"layout: {name}": measure_segmenter(name, gray, t) for name in SEGMENTERS}
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        lines, seconds = run_eulereye(image, work)
-        results["eulereye"] = score(lines, t, seconds)
-        lines, seconds = run_tesseract(gray, image, work, reuse_peer)
-        results["tesseract"] = score(lines, t, seconds)
+        lines, seconds, cpu = run_eulereye(image, work)
+        results["eulereye"] = score(lines, t, seconds, cpu)
+        lines, seconds, cpu = run_tesseract(gray, image, work, reuse_peer)
+        results["tesseract"] = score(lines, t, seconds, cpu)
     if page.alto:
-        results["library OCR"] = score(realscan.lines_from_alto(data / page.alto, page.dpi), t, None)
+        results["library OCR"] = score(realscan.lines_from_alto(data / page.alto, page.dpi), t, None, None)
     return results
 
 
@@ -220,27 +230,32 @@ def report(results: dict) -> str:
     layouts = layout_rows(results)
     results = {stem: {k: v for k, v in systems.items() if isinstance(v, Scores)} for stem, systems in results.items()}
     rows = ["| page | system | straddle | order vs GT | column order | article contiguity (zones / GT) "
-            "| dictionary words | dictionary share | seconds |",
-            "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+            "| dictionary words | dictionary share | seconds | CPU seconds |",
+            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for stem, systems in results.items():
         for system, s in systems.items():
             rows.append(f"| {stem} | {system} | {_pct(s.straddle)} | {_num(s.order)} | {_num(s.columns)} "
                         f"| {_num(s.articles)} / {_num(s.gt_articles)} | {s.dict_words:,} "
-                        f"| {_pct(s.dict_share)} | {_num(s.seconds)} |")
+                        f"| {_pct(s.dict_share)} | {_num(s.seconds)} | {_num(s.cpu)} |")
     summary = ["| system | straddle (mean / max) | order vs GT | dictionary words | dictionary share "
-               "| seconds/page | x tesseract speed |", "|---|---:|---:|---:|---:|---:|---:|"]
+               "| seconds/page | x tesseract speed | CPU s/page | x tesseract CPU |",
+               "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     systems = {system for page in results.values() for system in page}
     tess_seconds = np.mean([p["tesseract"].seconds for p in results.values()])
+    tess_cpu = np.mean([p["tesseract"].cpu for p in results.values()])
     for system in sorted(systems):
         scores = [p[system] for p in results.values() if system in p]
         orders = [s.order for s in scores if s.order is not None]
         seconds = [s.seconds for s in scores if s.seconds is not None]
         speed = f"{tess_seconds / np.mean(seconds):.2f}" if seconds else "n/a"
+        cpus = [s.cpu for s in scores if s.cpu is not None]
+        cpu_ratio = f"{tess_cpu / np.mean(cpus):.2f}" if cpus else "n/a"
         summary.append(
             f"| {system} | {_pct(np.mean([s.straddle for s in scores]))} / {_pct(max(s.straddle for s in scores))} "
             f"| {_num(np.mean(orders) if orders else None)} | {sum(s.dict_words for s in scores):,} "
             f"| {_pct(np.mean([s.dict_share for s in scores]))} "
-            f"| {_num(np.mean(seconds) if seconds else None)} | {speed} |")
+            f"| {_num(np.mean(seconds) if seconds else None)} | {speed} "
+            f"| {_num(np.mean(cpus) if cpus else None)} | {cpu_ratio} |")
     when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     return "\n".join([
         "# Real scans: eulereye vs plain Tesseract vs the library's OCR",

@@ -34,7 +34,7 @@ import cv2
 import numpy as np
 
 from eulereye.ink import MIN_CONTRAST, downscale, horizontal_rules, letter_height, otsu_ink, vertical_rules
-from eulereye.model import BBox, Region, inside, nested_groups, union
+from eulereye.model import BBox, Region, area, inside, nested_groups, union
 from eulereye.segment.order import order_regions
 from eulereye.segment.paragraphs import starts_paragraph
 
@@ -67,6 +67,7 @@ MASTHEAD_SIZE = 3.0  # ... and this much larger, near the top of the page, the m
 MASTHEAD_ZONE = 0.15  # share of the page height from the top where a masthead may be
 PICTURE_SIZE = 4.0  # ink shapes taller than this are a picture unless they form a text row
 PICTURE_INK = 0.1  # ... and cover at least this share of their box (else: a frame, dropped)
+DRAWING_SHARE = 0.25  # pictures up to this share of the page hold no text sections of their own
 BORDER_ELONGATION = 8  # tall shapes more elongated than this are scan borders, not pictures
 LARGE_WORD_GAP = 1.0  # a gap in large type up to this (times its height) is a word space
 GLYPH_GAP = 0.7  # large single shapes closer than this (times their height) form a word
@@ -157,7 +158,7 @@ def analyse(ink: np.ndarray, columns: list[BBox] = (), bands: list[BBox] = ()) -
     boxes = _split_wide_blocks([_union(b) for b in blocks], kinds, strips, text_ink, rules_mask, size)
     boxes = _split_at_rules(boxes, columns, text_ink, size)
     boxes = [(box, kind) for box, kind in boxes if not _edge_sliver(box, ink.shape[1], size)]
-    boxes = _drop_drawn_words(boxes)
+    boxes = _drop_drawn_words(boxes, ink.shape)
     padded = _padded([box for box, _ in boxes], size, ink.shape)
     regions = [Region(box, kind) for box, (_, kind) in zip(padded, boxes)]
     return Layout(regions, rules)
@@ -208,10 +209,13 @@ def _split_at_rules(
     return boxes
 
 
-def _drop_drawn_words(boxes: list[tuple[BBox, str]]) -> list[tuple[BBox, str]]:
+def _drop_drawn_words(boxes: list[tuple[BBox, str]], shape: tuple[int, int]) -> list[tuple[BBox, str]]:
     """Without the text blocks lying inside a picture: the labels drawn into a cartoon, or its
-    hatching taken for letters, read as garbage. A caption stands beside its picture."""
-    pictures = [box for box, kind in boxes if kind == "illustration"]
+    hatching taken for letters, read as garbage. A caption stands beside its picture. A
+    "picture" taking much of the page is a dark scan edge or a frame around the text, not a
+    drawing: what lies inside it is kept."""
+    pictures = [box for box, kind in boxes
+                if kind == "illustration" and area(box) <= DRAWING_SHARE * shape[0] * shape[1]]
     return [(box, kind) for box, kind in boxes
             if kind == "illustration" or not any(inside(box, picture) for picture in pictures)]
 
