@@ -132,7 +132,7 @@ def process_batch(inputs: list[tuple[Path, str]], args: argparse.Namespace) -> i
                 pipeline.record_failure(names[rel], {"key": rel}, error)
                 counts["failed"] += 1
                 continue
-            outcome = pipeline.process_file(data, rel, name=names[rel])
+            outcome = process_one(pipeline, data, rel, names[rel])
             counts[outcome.status] += 1
             pages += outcome.pages
             words += outcome.words
@@ -142,3 +142,22 @@ def process_batch(inputs: list[tuple[Path, str]], args: argparse.Namespace) -> i
     print(f"{counts['ok']} ok, {counts['skipped']} skipped, {counts['failed']} failed: "
           f"{pages} pages, {words} words in {seconds:.1f} s -> {args.out}")
     return 1 if counts["failed"] else 0
+
+
+def process_one(pipeline, data: bytes, rel: str, name: str):
+    """One input through the pipeline. A configuration fault (e.g. Textract AccessDenied)
+    stops the batch with exit 2; any other failure costs this input only, recorded under
+    errors/ (running again retries it)."""
+    from eulereye.cli import UsageError
+    from eulereye.errors import CONFIGURATION, classify
+    from eulereye.logs import get_logger
+    from eulereye.pipeline import FileOutcome
+
+    try:
+        return pipeline.process_file(data, rel, name=name)
+    except Exception as exc:
+        if classify(exc) == CONFIGURATION:
+            raise UsageError(f"configuration fault, nothing recorded against {rel}: {exc}") from exc
+        get_logger().exception("page crashed", page=name)
+        pipeline.record_failure(name, {"key": rel}, exc)
+        return FileOutcome(name, "failed", error=f"{type(exc).__name__}: {exc}")
