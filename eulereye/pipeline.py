@@ -282,8 +282,13 @@ class Pipeline:
     def record_failure(self, name: str, source: dict, exc: Exception) -> None:
         """Write errors/<name>.json: the page failed for good (also for a file that could not
         even be read, which callers report without going through ``process_file``)."""
-        log.warning("page failed", page=name, error=type(exc).__name__, message=str(exc))
-        record = {"status": "failed", "name": name, "input": source, "error": type(exc).__name__,
-                  "message": str(exc), "permanent": getattr(exc, "permanent", True),
-                  "time": datetime.now(timezone.utc).isoformat(timespec="seconds")}
-        self.store.put(output_path("errors", name), to_json(record), "application/json")
+        write_failure(self.store, name, source, exc)
+
+
+def write_failure(store: Store, name: str, source: dict, exc: Exception, **details) -> None:
+    """errors/<name>.json: input, error class, message (and ``details``, e.g. deliveries)."""
+    log.warning("page failed", page=name, error=type(exc).__name__, message=str(exc))
+    record = {"status": "failed", "name": name, "input": source, "error": type(exc).__name__,
+              "message": str(exc), "permanent": getattr(exc, "permanent", True), **details,
+              "time": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    store.put(output_path("errors", name), to_json(record), "application/json")
