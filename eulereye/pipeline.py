@@ -189,6 +189,8 @@ class Pipeline:
             regions = self.segmenter.segment(straight.gray)
         log.info("segmented", page=name, sections=len(regions), seconds=timings.seconds["segment"])
         with timings.stage("ocr"):
+            if hasattr(self.engine, "set_input"):  # Textract: a saved response for it is reused
+                self.engine.set_input(source)
             lines_per_region = read_text(self.engine, straight.gray, regions, name)
         page = self._page_model(name, width, height, straight, regions, lines_per_region)
         page.dpi = dpi
