@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import signal
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -47,6 +48,9 @@ from eulereye.outputs.naming import check_relpath, name_among, page_name
 
 EXIT_MISSING_CONFIGURATION = 2
 EXIT_CONFIGURATION_FAULT = 3
+# A failed page comes back after 5, 10, 20 ... s (at most the visibility timeout), not after a
+# whole visibility timeout: a poison page reaches its last, solitary delivery in minutes.
+RETRY_BASE_SECONDS = 5
 
 log = get_logger(role="worker")
 
@@ -169,7 +173,7 @@ class PageProcessor:
         from eulereye.outputs.s3store import is_missing, transient_errors
         from eulereye.pipeline import FileOutcome
 
-        log.info("page started", key=job.key, alone=self.alone)
+        log.info("page started", key=job.key, alone=self.alone, pid=os.getpid())
         try:
             check_relpath(job.relpath)
         except BadKeyError as exc:
@@ -233,6 +237,7 @@ class InFlight:
     receipt: str
     extended_at: float
     last_delivery: bool
+    receives: int = 1
     running: dict[Future, Attempt] = field(default_factory=dict)
     waiting: list[PageJob] = field(default_factory=list)  # to run alone
     transient: bool = False  # some page is left for redelivery: keep the message
@@ -299,8 +304,8 @@ class Worker:
         finally:
             self._shutdown()
         if self.configuration_fault is not None:
-            log.error("configuration fault: worker stopped, messages left untouched",
-                      error=str(self.configuration_fault), **self.counts)
+            log.error("configuration fault", error=str(self.configuration_fault),
+                      action="worker stopped, messages left untouched", **self.counts)
             return EXIT_CONFIGURATION_FAULT
         log.info("worker done", **self.counts)
         return 0
@@ -328,7 +333,7 @@ class Worker:
         last = bool(self.max_receives) and receives >= self.max_receives
         log.info("received", keys=[j.key for j in parsed.jobs], receives=receives, last_delivery=last,
                  message_id=message["MessageId"])
-        item = InFlight(message["ReceiptHandle"], self.clock(), last)
+        item = InFlight(message["ReceiptHandle"], self.clock(), last, receives)
         if last:  # its last chance: alone, so a crash is its own and can be recorded
             item.waiting.extend(parsed.jobs)
         else:
@@ -366,7 +371,8 @@ class Worker:
                 continue
             del self.in_flight[message_id]
             if item.transient:
-                self.counts["transient"] += 1  # left for SQS to redeliver
+                self.counts["transient"] += 1  # left for SQS to redeliver, after a backoff
+                self._retry_later(item)
             else:
                 self._delete(item.receipt)
         if self.pool_broken:  # a pool process died (out of memory?): start a fresh pool
@@ -470,6 +476,11 @@ class Worker:
                                                    VisibilityTimeout=self.settings.visibility_timeout)
                 item.extended_at = now
 
+    def _retry_later(self, item: InFlight) -> None:
+        delay = min(self.settings.visibility_timeout, RETRY_BASE_SECONDS * 2 ** (item.receives - 1))
+        self.sqs.change_message_visibility(QueueUrl=self.settings.queue_url, ReceiptHandle=item.receipt,
+                                           VisibilityTimeout=delay)
+
     def _delete(self, receipt: str) -> None:
         self.sqs.delete_message(QueueUrl=self.settings.queue_url, ReceiptHandle=receipt)
 
@@ -508,8 +519,8 @@ def main(settings: Settings) -> int:
     sqs = boto3.client("sqs")
     check = self_check(settings, sqs, boto3.client("s3"))
     if check.problems:
-        log.error("self-check failed: worker not started, messages left untouched",
-                  problems=check.problems)
+        log.error("self-check failed", problems=check.problems,
+                  action="worker not started, messages left untouched")
         return EXIT_CONFIGURATION_FAULT
     worker = Worker(settings, sqs, max_receives=check.max_receives)
     signal.signal(signal.SIGTERM, worker.stop)

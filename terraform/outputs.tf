@@ -57,3 +57,13 @@ output "alarm_topic_arn" {
   description = "SNS topic the alarms notify."
   value       = module.monitoring.alarm_topic_arn
 }
+
+output "nudge_queue_url" {
+  description = "Queue of upload nudges the scaler drains in batches (the local runner plays its event source mapping)."
+  value       = module.trigger.nudge_queue_url
+}
+
+output "scaler_failure_queue_url" {
+  description = "Queue of scaler invocations that failed after retries."
+  value       = module.trigger.failure_queue_url
+}

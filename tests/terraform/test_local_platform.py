@@ -112,7 +112,9 @@ def check_plan_review_passes_no_change_and_blocks_queue_replacement(platform):
                                          "bucket_name": platform.applied_outputs["bucket_name"]}))
     blocked = {address for rule, address, _ in renamed.findings if rule == "destroy"}
     assert blocked == {"module.queue.aws_sqs_queue.work", "module.queue.aws_sqs_queue.dead_letter",
-                       "module.trigger.aws_sqs_queue.scaler_failures"}
+                       "module.trigger.aws_sqs_queue.scaler_failures",
+                       "module.trigger.aws_sqs_queue.scaler_nudges",
+                       "module.trigger.aws_sqs_queue.undelivered_events"}
 
 
 def check_destroy_spares_the_bucket_until_it_is_released(platform):
