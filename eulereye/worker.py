@@ -477,7 +477,10 @@ class Worker:
                 item.extended_at = now
 
     def _retry_later(self, item: InFlight) -> None:
-        delay = min(self.settings.visibility_timeout, RETRY_BASE_SECONDS * 2 ** (item.receives - 1))
+        """Back off before the next try; after the last one (recorded), let SQS move the
+        message to the DLQ at once."""
+        delay = 0 if item.last_delivery else min(self.settings.visibility_timeout,
+                                                 RETRY_BASE_SECONDS * 2 ** (item.receives - 1))
         self.sqs.change_message_visibility(QueueUrl=self.settings.queue_url, ReceiptHandle=item.receipt,
                                            VisibilityTimeout=delay)
 

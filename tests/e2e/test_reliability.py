@@ -84,13 +84,16 @@ def test_f_a_page_that_kills_its_process_among_50_good_ones(local_cloud, record,
 
 
 def test_g_worker_with_a_missing_model_stops_at_once_and_leaves_its_messages(local_cloud, record, tmp_path):
-    ecs = local_cloud.aws("ecs")
-    container = local_cloud.runner._container(local_cloud.outputs["task_definition_arn"])["name"]
+    scaler = local_cloud.aws("lambda").get_function_configuration(
+        FunctionName=local_cloud.scaler_function())["Environment"]["Variables"]
     started = time.perf_counter()
-    task = ecs.run_task(cluster=local_cloud.outputs["cluster_name"],
-                        taskDefinition=local_cloud.outputs["task_definition_arn"], count=1,
-                        overrides={"containerOverrides": [{"name": container, "environment": [
-                            {"name": "EULEREYE_LANG", "value": "nosuchlang"}]}]})["tasks"][0]
+    task = local_cloud.aws("ecs").run_task(  # as the scaler starts a worker, one setting wrong
+        cluster=local_cloud.outputs["cluster_name"], taskDefinition=local_cloud.outputs["task_definition_arn"],
+        count=1, launchType="FARGATE",
+        networkConfiguration={"awsvpcConfiguration": {"subnets": scaler["EULEREYE_SUBNETS"].split(","),
+                                                      "securityGroups": scaler["EULEREYE_SECURITY_GROUPS"].split(",")}},
+        overrides={"containerOverrides": [{"name": scaler["EULEREYE_CONTAINER_NAME"], "environment": [
+            {"name": "EULEREYE_LANG", "value": "nosuchlang"}]}]})["tasks"][0]
     for i in range(3):
         tiny_page(i, tmp_path / "g" / f"p{i}.png")
     run = run_scenario(local_cloud, "g: a worker with a missing model", tmp_path / "g", timeout_s=180,
