@@ -96,7 +96,8 @@ def test_a_page_that_kills_or_hangs_its_process_fails_alone_with_its_reason(serv
     # The record came on the last delivery; the message then moves to the DLQ on its next receive.
     assert sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=3).get("Messages") is None
     assert depth(sqs, dlq) == 1
-    assert worker.counts["ok"] == 3 and worker.counts["crashed"] >= 2
+    # A neighbour finished just before the pool broke is found done when it runs alone again.
+    assert worker.counts["ok"] + worker.counts["skipped"] == 3 and worker.counts["crashed"] >= 2
 
 
 def denied_pipeline(settings, store):
