@@ -29,10 +29,10 @@ demo: install  ## process the bundled sample pages into ./out
 	$(EULEREYE) process samples/pages --out out
 	@echo "Done: text in out/ocr_plain_text/, ALTO in out/alto/, per-page manifests in out/manifest/"
 
-test: install  ## run every test (unit, pipeline, AWS-emulated, terraform)
+test: testdata install  ## run every test (unit, pipeline, AWS-emulated, terraform)
 	$(PY) -m pytest -n 2 --dist loadgroup
 
-bench: install  ## benchmark against plain tesseract; writes bench/RESULTS.md
+bench: testdata install  ## benchmark against plain tesseract; writes bench/RESULTS.md
 	$(PY) bench/run.py
 
 clean:  ## remove outputs and the virtualenv

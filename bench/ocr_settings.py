@@ -38,7 +38,8 @@ SETTINGS = {  # name -> TesseractEngine keyword arguments (the rest as shipped)
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
+    parser.add_argument("--data", type=Path, default=REPO / ".testdata",
+                        help="the test data folder, shared/data's layout (default: .testdata, filled by make testdata)")
     parser.add_argument("--sections", type=int, default=40, help="sections sampled per page")
     parser.add_argument("--pages", nargs="*")
     parser.add_argument("--settings", nargs="*", default=list(SETTINGS))

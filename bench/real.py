@@ -270,7 +270,8 @@ def report(results: dict) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
+    parser.add_argument("--data", type=Path, default=REPO / ".testdata",
+                        help="the test data folder, shared/data's layout (default: .testdata, filled by make testdata)")
     parser.add_argument("--pages", nargs="*", help="page stems to run (default: all dev pages)")
     parser.add_argument("--reuse-peer", action="store_true",
                         help="reuse the last plain-tesseract result of a page (development only)")

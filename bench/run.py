@@ -13,9 +13,8 @@ them alike. Memory is the peak over the run of the summed PSS of the whole proce
 largest single process's max RSS. Writes its section of ``bench/RESULTS.md``.
 
 Pages: the bundled samples (``samples/pages``, ground truth in ``samples/ground-truth``), the
-real 1895 front page and a 7100x10590 GBN scan from the shared dev data (no ground truth).
-``BENCH_QUICK=1`` runs one page. ``BENCH_SHARED`` overrides where the shared data lives
-(default: ``<repo>/../shared``).
+real 1895 front page and a 7100x10590 GBN scan from the test data (``make testdata``; no
+ground truth). ``BENCH_QUICK=1`` runs one page.
 """
 
 from __future__ import annotations
@@ -40,11 +39,11 @@ from results_file import write_section  # noqa: E402  (bench/, the script's own 
 
 from eulereye import __version__  # noqa: E402
 from eulereye.textmetrics import cer  # noqa: E402
+from tools.testdata import CACHE, data_path  # noqa: E402
 
-SHARED = Path(os.environ.get("BENCH_SHARED", REPO.parent / "shared"))
 REAL_PAGES = [
-    SHARED / "data/loc/highland-recorder-1895-12-13-p1.jpg",
-    SHARED / "data/newspaper-layout/gbn_DerPionier_18880121-p05.png",
+    data_path("loc/highland-recorder-1895-12-13-p1.jpg"),
+    data_path("newspaper-layout/gbn_DerPionier_18880121-p05.png"),
 ]
 SAMPLE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".jp2"}
 SYSTEMS = ["eulereye --jobs 1", "eulereye --jobs 2", "tesseract", "tesseract OMP_THREAD_LIMIT=1"]
@@ -74,7 +73,7 @@ def pages(quick: bool) -> list[Page]:
     found += [Page(path, None) for path in REAL_PAGES
               if path.is_file() and path.name not in bundled]
     if not found:
-        sys.exit(f"no pages to benchmark: neither {REPO / 'samples/pages'} nor {SHARED} exists")
+        sys.exit(f"no pages to benchmark: neither {REPO / 'samples/pages'} nor {CACHE} exists (make testdata)")
     return found[:1] if quick else found
 
 

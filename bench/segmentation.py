@@ -207,8 +207,8 @@ def main() -> None:
     parser.add_argument("--synth-pages", type=int, default=6)
     parser.add_argument("--no-ocr", action="store_true", help="skip CER (no OCR at all)")
     parser.add_argument("--lang", default="Fraktur+lat", help="Tesseract models for the CER pages")
-    parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data",
-                        help="the shared dev data folder (default: ../shared/data)")
+    parser.add_argument("--data", type=Path, default=REPO / ".testdata",
+                        help="the test data folder, shared/data's layout (default: .testdata, filled by make testdata)")
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "RESULTS.md")
     args = parser.parse_args()
 

@@ -8,6 +8,7 @@ that to the running ``up``.
 from __future__ import annotations
 
 import os
+import shlex
 import signal
 import sys
 import threading
@@ -17,6 +18,13 @@ from e2e.localcloud import LocalCloud
 
 STATE = Path(__file__).resolve().parent / "work" / "local"
 PID_FILE, ENV_FILE = STATE / "pid", STATE / "env"
+
+
+def env_file_text(env: dict[str, str], bin_dir: Path = Path(sys.executable).parent) -> str:
+    """Shell lines that export ``env`` and put this virtualenv's commands (``eulereye``) first
+    on PATH, so the README's ``source e2e/work/local/env; eulereye upload ...`` works as written."""
+    lines = [f"export {k}={shlex.quote(v)}\n" for k, v in sorted(env.items())]
+    return "".join(lines) + f'export PATH={shlex.quote(str(bin_dir))}:"$PATH"\n'
 
 
 def up() -> int:
@@ -33,7 +41,7 @@ def up() -> int:
         with LocalCloud(STATE) as cloud:
             env = {**{k: v for k, v in cloud.client_env().items() if k.startswith("AWS_")},
                    "EULEREYE_BUCKET": cloud.bucket, "EULEREYE_QUEUE_URL": cloud.outputs["queue_url"]}
-            ENV_FILE.write_text("".join(f"export {k}={v}\n" for k, v in sorted(env.items())))
+            ENV_FILE.write_text(env_file_text(env))
             print(f"local platform up: bucket {cloud.bucket}, AWS endpoint {cloud.proxy.url}; "
                   f"`source {ENV_FILE.relative_to(Path.cwd())}`", flush=True)
             stop.wait()

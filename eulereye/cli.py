@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import importlib
 import sys
 
@@ -14,17 +15,45 @@ VERBS = ["process", "synth", "train", "eval", "render", "report", "worker", "upl
          "reconcile"]
 
 
+DESCRIPTION = ("Turn scanned newspaper pages into searchable text, section by section. "
+               "Exit status: 0 when every page succeeded, 1 when some failed, 2 on bad usage.")
+
+
 class UsageError(Exception):
     """A mistake in how the command was called: reported in one line, exit code 2."""
 
 
+class Parser(argparse.ArgumentParser):
+    """An argument parser that names an unknown option, with the closest valid one, before
+    complaining about anything else (a misspelt --out is not "required: --out")."""
+
+    def parse_known_args(self, args=None, namespace=None):
+        args = list(sys.argv[1:] if args is None else args)
+        self._refuse_unknown_options(args)
+        return super().parse_known_args(args, namespace)
+
+    def _refuse_unknown_options(self, args: list[str]) -> None:
+        known = sorted(self._option_string_actions)
+        verbs = {name for action in self._actions if isinstance(action, argparse._SubParsersAction)
+                 for name in action.choices}
+        for token in args:
+            if token == "--" or token in verbs:  # what follows a verb is the verb's to check
+                return
+            flag = token.split("=", 1)[0]
+            if flag.startswith("--") and sum(k.startswith(flag) for k in known) != 1 and flag not in known:
+                close = difflib.get_close_matches(flag, known, n=1)
+                self.error(f"unknown option {flag}; " + (f"did you mean {close[0]}?" if close
+                                                         else f"see {self.prog} --help"))
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="eulereye", description=__doc__)
+    parser = Parser(prog="eulereye", description=DESCRIPTION)
     parser.add_argument("--version", action="version", version=f"eulereye {__version__}")
     parser.add_argument("--log-format", choices=("auto", "json", "console"), default=None,
                         help="log lines as JSON or readable text (default: EULEREYE_LOG_FORMAT, "
                              "else readable on a terminal, JSON otherwise)")
-    sub = parser.add_subparsers(dest="verb", required=True, metavar="COMMAND")
+    sub = parser.add_subparsers(dest="verb", required=True, metavar="COMMAND",
+                                title="commands (eulereye COMMAND --help for each)")
     for verb in VERBS:
         importlib.import_module(f"eulereye.commands.{verb}").register(sub)
     return parser
@@ -39,7 +68,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except UsageError as exc:
-        parser.error(str(exc))  # exits 2 with the usage line
+        print(f"eulereye {args.verb}: error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None  # as argparse does for the mistakes it finds
+    except OSError as exc:  # e.g. an output folder that cannot be written: stop, say where
+        print(f"eulereye {args.verb}: error: {exc.filename or ''}: {exc.strerror or exc}; check that "
+              "the folder exists and that you may write there", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         get_logger().warning("interrupted")
         return 130

@@ -41,6 +41,7 @@ class Settings:
     page_timeout: int = 900  # worker: seconds one page may take before it is stopped
     rate_table: str = ""  # DynamoDB table counting Textract calls across the fleet
     textract_tps: int = 0  # fleet-wide Textract calls per second (0: no cap)
+    image_tag: str = ""  # the worker image's tag (set by the task definition); kept in manifests
 
     @classmethod
     def from_env(cls) -> Settings:

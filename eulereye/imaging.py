@@ -35,6 +35,7 @@ from PIL import Image, UnidentifiedImageError
 
 from eulereye.errors import BadImageError, ImageTooLargeError, UnsupportedFormatError
 from eulereye.logs import get_logger
+from eulereye.truncation import missing_part
 
 # The one list of page suffixes, shared with Terraform (the upload rule routes exactly these).
 _SUFFIXES = json.loads((Path(__file__).parent / "page_suffixes.json").read_text())
@@ -121,6 +122,7 @@ def _open(data: bytes, filename: str, max_pixels: int) -> Image.Image:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            warnings.simplefilter("ignore", UserWarning)  # e.g. "Corrupt EXIF data": reported below
             image = Image.open(io.BytesIO(data))
     except Image.DecompressionBombError as exc:
         claimed = re.search(r"\((\d+) pixels\)", str(exc))
@@ -174,10 +176,7 @@ def _decode_page(data: bytes, page: int, filename: str, max_pixels: int) -> tupl
         except (ImageTooLargeError, MemoryError):
             raise
         except Exception as exc:
-            raise BadImageError(
-                f"{filename}: truncated or corrupt {_SUPPORTED_FORMATS[image.format]} image: "
-                f"{_reason(exc)}"
-            ) from exc
+            raise BadImageError(_damaged(data, filename, _SUPPORTED_FORMATS[image.format], exc)) from exc
     if orientation in _UPRIGHT:
         gray = np.ascontiguousarray(_UPRIGHT[orientation](gray))
     return gray, dpi
@@ -256,9 +255,23 @@ def _too_large(filename: str, claimed: str, max_pixels: int) -> str:
 
 def _unreadable(data: bytes, filename: str, reason: str) -> str:
     found = next((name for sig, name in _SIGNATURES.items() if data.startswith(sig)), None)
+    missing = found and missing_part(data, found)
+    if missing:
+        return _truncated(filename, found, missing)
     if found:
         return f"{filename}: corrupt {found} image ({len(data)} bytes): {reason}"
     return f"{filename}: not an image ({len(data)} bytes starting {data[:16]!r}): {reason}"
+
+
+def _damaged(data: bytes, filename: str, found: str, exc: Exception) -> str:
+    missing = missing_part(data, found)
+    if missing:
+        return _truncated(filename, found, missing)
+    return f"{filename}: truncated or corrupt {found} image: {_reason(exc)}"
+
+
+def _truncated(filename: str, found: str, missing: str) -> str:
+    return f"{filename}: truncated {found} image: {missing}; copy or scan it again"
 
 
 def _reason(exc: Exception) -> str:

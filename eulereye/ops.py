@@ -157,3 +157,17 @@ def requeue_errors(s3, sqs, bucket: str, queue_url: str, output_prefix="output/"
             sqs.send_message(QueueUrl=queue_url, MessageBody=page_event(bucket, key))
             queued += 1
     return queued
+
+
+def failures(s3, bucket: str, output_prefix="output/") -> dict:
+    """The ``errors/`` records grouped by error class, largest group first: for each class its
+    count, the failed pages' names and one message as an example."""
+    prefix = output_prefix + "errors/"
+    groups: dict[str, dict] = {}
+    for obj in _keys(s3, bucket, prefix):
+        record = json.loads(s3.get_object(Bucket=bucket, Key=obj["Key"])["Body"].read())
+        group = groups.setdefault(record.get("error") or "unknown",
+                                  {"count": 0, "pages": [], "example": record.get("message", "")})
+        group["count"] += 1
+        group["pages"].append(page_name(obj["Key"][len(prefix):]))
+    return dict(sorted(groups.items(), key=lambda item: -item[1]["count"]))

@@ -39,6 +39,7 @@ from eulereye.outputs.store import Store
 from eulereye.outputs.writers import Source, format_files, to_json
 from eulereye.outputs.xmltext import xml_safe
 from eulereye.segment import get_segmenter
+from eulereye.textquality import page_quality
 
 log = get_logger()
 
@@ -55,6 +56,7 @@ class Options:
     formats: tuple[str, ...] = DEFAULT_FORMATS  # eulereye.outputs.formats.FORMATS to write
     alto_profile: str = "pixel"  # or "ndnp": 1/1200 inch, as the NDNP loads ALTO
     dpi: float | None = None  # the resolution of images whose file states none
+    image_tag: str = ""  # the worker image that runs this (cloud); recorded in each manifest
 
 
 @dataclass
@@ -134,7 +136,8 @@ class Pipeline:
 
     # -- one file ---------------------------------------------------------------------------
     def process_file(self, data: bytes, relpath: str, *, name: str | None = None,
-                     source: dict | None = None) -> FileOutcome:
+                     source: dict | None = None, on_page=None) -> FileOutcome:
+        """``on_page(index, count)`` is called after each frame is written (progress bars)."""
         source = {"key": relpath, "size": len(data), **(source or {})}
         source.setdefault("etag", hashlib.md5(data).hexdigest())  # the worker brings S3's
         try:
@@ -158,6 +161,8 @@ class Pipeline:
                                            dpi=frame.dpi or self.options.dpi)
                 outcome.pages += 1
                 outcome.words += page.word_count
+                if on_page:
+                    on_page(frame.index, frame.count)
         except PageError as exc:
             if not exc.permanent:
                 raise
@@ -238,7 +243,7 @@ class Pipeline:
             "input": source,
             **self._settings(),
             "versions": {"eulereye": __version__, "engine": self.engine.version(),
-                         "python": platform.python_version()},
+                         "python": platform.python_version(), "image": self.options.image_tag or None},
             "image": {"width": page.width, "height": page.height,
                       "frame": frame_info[0] + 1, "frames": frame_info[1]},
             "skew_angle": page.skew_angle,
@@ -247,6 +252,7 @@ class Pipeline:
             "counts": {"sections": len(page.sections),
                        "lines": sum(len(s.lines) for s in page.sections),
                        "words": page.word_count, "characters": len(page.text)},
+            "quality": page_quality(page, self.options.lang),
             "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         }
 

@@ -130,7 +130,7 @@ def default_pipeline(settings: Settings, store):
     options = Options(engine=settings.engine, segmenter=settings.segmenter, lang=settings.lang,
                       jobs=1, max_pixels=pixel_limits(settings.max_pixels, worker_slots(settings))[1],
                       formats=parse_formats(settings.formats), alto_profile=settings.alto_profile,
-                      dpi=settings.dpi or None)
+                      dpi=settings.dpi or None, image_tag=settings.image_tag)
     return Pipeline(options, store)
 
 
@@ -444,6 +444,7 @@ class Worker:
         try:
             write_failure(self._errors_store, name, {"key": job.key}, exc,
                           deliveries=self.max_receives, reason=str(exc))
+            log.info("page finished", page=name, status="failed", error=f"{type(exc).__name__}: {exc}")
         except Exception as write_error:  # noqa: BLE001 - the DLQ still holds the message
             log.error("could not write the errors/ record", key=job.key, error=str(write_error))
 

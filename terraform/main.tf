@@ -9,6 +9,9 @@ locals {
   # The one list of page endings the worker takes: the upload rule routes exactly these.
   page_suffix_file = jsondecode(file("${path.module}/../eulereye/page_suffixes.json"))
   page_suffixes    = sort(concat(keys(local.page_suffix_file.supported), local.page_suffix_file.unsupported))
+  # Models in the worker image (first word of each line): what `lang` may name.
+  image_languages = [for line in split("\n", file("${path.module}/../image/tesseract-languages.txt")) :
+  split(" ", trimspace(line))[0] if trimspace(line) != "" && !startswith(trimspace(line), "#")]
 }
 
 module "storage" {
@@ -36,12 +39,17 @@ module "registry" {
 }
 
 module "network" {
-  source            = "../modules/network"
-  name              = var.name_prefix
-  vpc_id            = var.vpc_id
-  subnet_ids        = var.subnet_ids
-  textract_endpoint = var.engine == "textract"
-  kms_key_arn       = var.kms_key_arn
+  source                      = "../modules/network"
+  name                        = var.name_prefix
+  vpc_id                      = var.vpc_id
+  subnet_ids                  = var.subnet_ids
+  textract_endpoint           = var.engine == "textract"
+  kms_key_arn                 = var.kms_key_arn
+  vpc_cidr                    = var.vpc_cidr
+  az_count                    = var.az_count
+  egress_cidr_blocks          = var.egress_cidr_blocks
+  interface_endpoint_services = var.interface_endpoint_services
+  flow_log_retention_days     = var.flow_log_retention_days
 }
 
 module "compute" {
@@ -56,6 +64,10 @@ module "compute" {
   output_formats             = var.output_formats
   alto_profile               = var.alto_profile
   dpi                        = var.dpi
+  segmenter                  = var.segmenter
+  jobs                       = var.jobs
+  idle_seconds               = var.idle_seconds
+  container_insights         = var.container_insights
   bucket_name                = module.storage.bucket_name
   bucket_arn                 = module.storage.bucket_arn
   input_prefix               = module.storage.input_prefix
@@ -115,4 +127,7 @@ module "monitoring" {
   undelivered_events_queue_name = module.trigger.undelivered_events_queue_name
   worker_log_group_name         = module.compute.log_group_name
   failed_pages_per_hour         = var.failed_pages_per_hour
+  # Batch progress (operations.tf of the module): failure rate and backlog thresholds.
+  oldest_message_age_threshold_seconds = var.backlog_alarm_age_seconds
+  failure_rate_alarm_percent           = var.failure_rate_alarm_percent
 }

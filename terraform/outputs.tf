@@ -67,3 +67,8 @@ output "scaler_failure_queue_url" {
   description = "Queue of scaler invocations that failed after retries."
   value       = module.trigger.failure_queue_url
 }
+
+output "progress_dashboard_name" {
+  description = "CloudWatch dashboard of batch progress: pages per hour, backlog, estimated finish, failure classes."
+  value       = module.monitoring.progress_dashboard_name
+}

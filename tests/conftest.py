@@ -1,4 +1,5 @@
-"""Fixtures shared by every suite: the shared dev data, the ALTO schema, small text pages."""
+"""Fixtures shared by every suite: the real test data (fetched before any test runs), the ALTO
+and PAGE schemas, small text pages."""
 
 from __future__ import annotations
 
@@ -9,31 +10,36 @@ import pytest
 from PIL import Image, ImageDraw
 
 from eulereye.synth.render import font
+from tools import testdata
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+SCHEMAS = REPO / "tests" / "schemas"
 SERIF = "DejaVuSerif.ttf"  # the package's own copy (eulereye/fonts), as the generator uses
 
 
-@pytest.fixture(scope="session")
-def shared_dir() -> Path:
-    if not SHARED.is_dir():
-        pytest.fail(f"the shared dev data folder is missing: {SHARED}")
-    return SHARED
+def pytest_configure(config):
+    """Fill the test-data cache before anything runs (once, in the xdist controller): tests then
+    read it through ``tools.testdata.data_path``. Without any origin, stop with its one line."""
+    if hasattr(config, "workerinput"):
+        return
+    try:
+        testdata.ensure()
+    except testdata.FetchError as error:
+        pytest.exit(str(error), returncode=pytest.ExitCode.USAGE_ERROR)
 
 
 @pytest.fixture(scope="session")
-def alto_schema(shared_dir):
+def alto_schema():
     import xmlschema
 
-    return xmlschema.XMLSchema(str(shared_dir / "schemas" / "alto-4-4.xsd"))
+    return xmlschema.XMLSchema(str(SCHEMAS / "alto-4-4.xsd"))
 
 
 @pytest.fixture(scope="session")
-def page_schema(shared_dir):
+def page_schema():
     import xmlschema
 
-    return xmlschema.XMLSchema(str(shared_dir / "schemas" / "pagecontent-2019-07-15.xsd"))
+    return xmlschema.XMLSchema(str(SCHEMAS / "pagecontent-2019-07-15.xsd"))
 
 
 def text_page(lines: list[str], size=(1200, 800), font_size=28) -> np.ndarray:

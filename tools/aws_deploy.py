@@ -1,11 +1,12 @@
 """What `make deploy` asks AWS before it changes anything, and the ECR login for `make push`.
 
-    python tools/aws_deploy.py preflight [--chdir terraform]
+    python tools/aws_deploy.py preflight [--for deploy|plan] [--chdir terraform]
     python tools/aws_deploy.py ecr-password --region REGION   # for docker login --password-stdin
 
-preflight stops with a clear message when AWS credentials or a Docker engine are missing, and
-warns when the account's Fargate vCPU quota (Service Quotas) is below what max_tasks needs:
-new accounts often have 6 vCPUs or fewer.
+preflight stops with a one-line message when AWS credentials (or, to deploy, a Docker engine)
+are missing, and warns when an account's Fargate vCPU quota (Service Quotas) is below what
+max_tasks needs, saying what to request: new accounts often have 6 vCPUs or fewer. Both quotas
+count: the scaler starts on-demand tasks when Spot has no capacity.
 """
 
 from __future__ import annotations
@@ -20,12 +21,21 @@ import sys
 from pathlib import Path
 
 # Service Quotas codes of the Fargate vCPU quotas (service code "fargate").
-FARGATE_QUOTAS = {False: ("L-3032A538", "Fargate On-Demand vCPU resource count"),
-                  True: ("L-36FBB829", "Fargate Spot vCPU resource count")}
+ON_DEMAND_QUOTA = ("L-3032A538", "Fargate On-Demand vCPU resource count")
+SPOT_QUOTA = ("L-36FBB829", "Fargate Spot vCPU resource count")
 
 
 class PreflightError(Exception):
     """Something deployment needs is missing; the message says what to do."""
+
+
+def terraform_init(chdir: Path) -> None:
+    """`terraform init` of the root (providers, backend); its first error line if it fails."""
+    result = subprocess.run(["terraform", f"-chdir={chdir}", "init", "-input=false", "-no-color"],
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+        raise PreflightError(f"terraform init failed: {(errors or [result.stderr.strip()])[0]}")
 
 
 def deployment_settings(chdir: Path) -> dict:
@@ -60,37 +70,48 @@ def vcpus_needed(settings: dict) -> int:
     return math.ceil(settings["max_tasks"] * settings["task_cpu"] / 1024)
 
 
-def quota_warning(session, settings: dict) -> str | None:
-    """A warning when the Fargate vCPU quota is below max_tasks x task vCPUs, else None."""
+def quotas_to_check(settings: dict) -> list[tuple[str, str]]:
+    """On-demand always (the only capacity without Spot, the fallback with it), Spot with use_spot."""
+    return [SPOT_QUOTA, ON_DEMAND_QUOTA] if settings["use_spot"] else [ON_DEMAND_QUOTA]
+
+
+def quota_warnings(session, settings: dict) -> list[str]:
+    """One warning per Fargate vCPU quota below max_tasks x task vCPUs, saying what to request."""
     from botocore.exceptions import BotoCoreError, ClientError
 
-    code, name = FARGATE_QUOTAS[bool(settings["use_spot"])]
     client = session.client("service-quotas", region_name=settings["region"])
-    try:
-        quota = client.get_service_quota(ServiceCode="fargate", QuotaCode=code)["Quota"]["Value"]
-    except (BotoCoreError, ClientError) as exc:
-        return f"could not read the quota '{name}' ({exc}); check it in the Service Quotas console."
-    needed = vcpus_needed(settings)
-    if quota < needed:
-        return (f"'{name}' is {quota:g} vCPUs, but max_tasks={settings['max_tasks']} tasks of "
-                f"{settings['task_cpu'] / 1024:g} vCPU need {needed}. Tasks beyond the quota fail to "
-                f"start: lower max_tasks or request an increase (Service Quotas, code {code}).")
-    return None
+    needed, warnings = vcpus_needed(settings), []
+    for code, name in quotas_to_check(settings):
+        try:
+            quota = client.get_service_quota(ServiceCode="fargate", QuotaCode=code)["Quota"]["Value"]
+        except (BotoCoreError, ClientError) as exc:
+            warnings.append(f"could not read the quota '{name}' ({exc}); check it in the Service Quotas console.")
+            continue
+        if quota < needed:
+            warnings.append(
+                f"'{name}' is {quota:g} vCPUs, but max_tasks={settings['max_tasks']} tasks of "
+                f"{settings['task_cpu'] / 1024:g} vCPU need {needed}; tasks beyond it fail to start. "
+                f"Lower max_tasks to {int(quota * 1024 // settings['task_cpu'])} or request {needed}: "
+                f"aws service-quotas request-service-quota-increase --region {settings['region']} "
+                f"--service-code fargate --quota-code {code} --desired-value {needed}")
+    return warnings
 
 
-def preflight(chdir: Path) -> int:
+def preflight(chdir: Path, verb: str = "deploy") -> int:
     import boto3
 
     try:
+        # Credentials first: without them init (an S3 backend) and plan fail with long errors.
+        account = check_credentials(boto3.Session())
+        terraform_init(chdir)
         settings = deployment_settings(chdir)
         session = boto3.Session(region_name=settings["region"])
-        account = check_credentials(session)
-        check_docker()
+        if verb == "deploy":
+            check_docker()
     except PreflightError as exc:
-        print(f"make deploy: {exc}", file=sys.stderr)
+        print(f"make {verb}: {exc}", file=sys.stderr)
         return 1
-    warning = quota_warning(session, settings)
-    if warning:
+    for warning in quota_warnings(session, settings):
         print(f"WARNING: {warning}", file=sys.stderr)
     print(f"preflight ok: account {account}, region {settings['region']}, "
           f"up to {vcpus_needed(settings)} Fargate vCPUs")
@@ -109,13 +130,15 @@ def ecr_password(region: str | None) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
-    check = sub.add_parser("preflight", help="credentials, Docker engine, Fargate quota")
-    check.add_argument("--chdir", type=Path, default=Path("terraform"))
+    check = sub.add_parser("preflight", help="credentials, Docker engine, Fargate quotas")
+    check.add_argument("--chdir", type=Path, default=Path("terraform"), help="root module")
+    check.add_argument("--for", dest="verb", choices=("deploy", "plan"), default="deploy",
+                       help="plan needs no Docker engine")
     login = sub.add_parser("ecr-password", help="print an ECR login password")
     login.add_argument("--region")
     args = parser.parse_args(argv)
     if args.command == "preflight":
-        return preflight(args.chdir)
+        return preflight(args.chdir, args.verb)
     return ecr_password(args.region)
 
 

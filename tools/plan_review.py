@@ -4,8 +4,10 @@
                                 [--allow destroy] [--allow wildcards] [--allow public]
 
 Lists every resource the plan creates, updates, replaces or destroys, with IAM, network and
-bucket-policy changes highlighted, and exits 1 when the plan would
-  - destroy or replace the page bucket or a queue (data loss)       unless --allow destroy
+bucket-policy changes highlighted, and exits 1 when the plan
+  - errored, cannot be applied or is incomplete (always: plan again)
+  - would destroy or replace the page bucket, a queue, the image
+    repository or the worker's task role                           unless --allow destroy
   - allow an IAM action with a wildcard ("*", "s3:*", NotAction)   unless --allow wildcards
   - open public access (bucket, security group, public IPs)        unless --allow public
 Exit 0 when nothing is blocked, 2 on bad usage or an unreadable plan.
@@ -20,7 +22,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-PROTECTED_TYPES = {"aws_s3_bucket": "the page bucket", "aws_sqs_queue": "a queue"}
+# What a destroy or a replacement loses: pages, queued messages, pushed images, the role that
+# running workers hold. Keys: resource type, or "type.name" for one resource of a type.
+PROTECTED = {"aws_s3_bucket": "the page bucket", "aws_sqs_queue": "a queue and its messages",
+             "aws_ecr_repository": "the image repository and its images",
+             "aws_iam_role.task": "the worker task role (running workers lose their rights)"}
 IAM_TYPES = ("aws_iam_", "aws_lambda_permission", "aws_sqs_queue_policy", "aws_kms_")
 NETWORK_TYPES = ("aws_vpc", "aws_subnet", "aws_security_group", "aws_route", "aws_network_acl",
                  "aws_default_security_group", "aws_flow_log", "aws_internet_gateway",
@@ -34,12 +40,35 @@ RULES = ("destroy", "wildcards", "public")
 
 @dataclass
 class Review:
+    unusable: list[str] = field(default_factory=list)  # why the plan cannot be reviewed at all
     rows: list[tuple[str, str, str]] = field(default_factory=list)  # address, action, area
     counts: Counter = field(default_factory=Counter)
     findings: list[tuple[str, str, str]] = field(default_factory=list)  # rule, address, why
 
     def blocked(self, allowed: set[str]) -> list[tuple[str, str, str]]:
         return [f for f in self.findings if f[0] not in allowed]
+
+    def refused(self, allowed: set[str]) -> bool:
+        return bool(self.unusable or self.blocked(allowed))
+
+
+def unusable_reasons(plan: dict) -> list[str]:
+    """Why a plan must not be applied whatever is allowed: terraform failed while planning
+    (an errored plan lists no changes, so it would look like "nothing to do"), the plan
+    cannot be applied, or it holds only part of the changes."""
+    reasons = []
+    if plan.get("errored"):
+        reasons.append("terraform plan failed (the plan is marked errored): fix the error it "
+                       "printed and run `make plan` again")
+    if plan.get("applyable") is False and not plan.get("errored"):
+        reasons.append("terraform marks the plan as not applyable")
+    if plan.get("complete") is False and not plan.get("errored"):
+        reasons.append("the plan is incomplete (deferred or targeted changes): plan the whole configuration")
+    return reasons
+
+
+def protected_what(change: dict) -> str | None:
+    return PROTECTED.get(f"{change['type']}.{change['name']}") or PROTECTED.get(change["type"])
 
 
 def action_of(actions: list[str]) -> str:
@@ -120,7 +149,7 @@ def public_findings(resource_type: str, after: dict) -> list[str]:
 
 
 def review(plan: dict) -> Review:
-    result = Review()
+    result = Review(unusable=unusable_reasons(plan))
     for change in plan.get("resource_changes", []):
         actions = change["change"]["actions"]
         action = action_of(actions)
@@ -130,9 +159,10 @@ def review(plan: dict) -> Review:
         after = change["change"].get("after") or {}
         result.counts[action] += 1
         result.rows.append((address, action, area_of(resource_type)))
-        if "delete" in actions and resource_type in PROTECTED_TYPES:
+        what = protected_what(change)
+        if "delete" in actions and what:
             verb = "replace" if action == "replace" else "destroy"
-            result.findings.append(("destroy", address, f"would {verb} {PROTECTED_TYPES[resource_type]}"))
+            result.findings.append(("destroy", address, f"would {verb} {what}"))
         if resource_type == "aws_s3_bucket_public_access_block" and action == "delete":
             result.findings.append(("public", address, "removes the public access block"))
         if "delete" == action:
@@ -151,6 +181,8 @@ def markdown(result: Review, allowed: set[str]) -> str:
              f"**{counts['create']} to add, {counts['update']} to change, "
              f"{counts['replace']} to replace, {counts['delete']} to destroy.**", ""]
     blocked = result.blocked(allowed)
+    if result.unusable:
+        lines += ["### The plan cannot be applied", ""] + [f"- **REFUSED**: {why}" for why in result.unusable] + [""]
     if result.findings:
         lines += ["### Findings", ""]
         for rule, address, why in result.findings:
@@ -166,8 +198,11 @@ def markdown(result: Review, allowed: set[str]) -> str:
         lines += ["<details><summary>All changes</summary>", "", "| | resource | action |", "|---|---|---|"]
         lines += [f"| {SYMBOL.get(a, a)} | `{addr}` | {a} |" for addr, a, _ in result.rows]
         lines += ["", "</details>", ""]
-    lines.append("**Verdict: " + ("blocked" if blocked else "ok") + "**" +
-                 (f" (re-run with `--allow {' --allow '.join(sorted({f[0] for f in blocked}))}` if intended)" if blocked else ""))
+    if result.unusable:
+        lines.append("**Verdict: refused** (no usable plan to review)")
+    else:
+        lines.append("**Verdict: " + ("blocked" if blocked else "ok") + "**" +
+                     (f" (re-run with `--allow {' --allow '.join(sorted({f[0] for f in blocked}))}` if intended)" if blocked else ""))
     return "\n".join(lines) + "\n"
 
 
@@ -203,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(text)
     print(text, end="")
-    return 1 if result.blocked(allowed) else 0
+    return 1 if result.refused(allowed) else 0
 
 
 if __name__ == "__main__":

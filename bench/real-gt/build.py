@@ -8,13 +8,13 @@ row within a few pixels, so it falls between lines), so the Coords are tight rec
 
 Region list format (``#`` starts a comment)::
 
-    image news-scans/evening-star_1862-08-25_seq-1.jpg   # relative to the shared data folder
+    image news-scans/evening-star_1862-08-25_seq-1.jpg   # relative to the data folder (shared/data's layout)
     <kind> <article> <x0> <y0> <x1> <y1> [exact]
 
 kinds: header (masthead), heading, paragraph, caption, other (adverts, notices), picture (a picture:
 ImageRegion), separator (a printed vertical rule: SeparatorRegion, not in the reading order).
 ``exact`` keeps the box as written. Usage: ``python bench/real-gt/build.py LIST [LIST ...]``
-(shared data folder: ``$GT_SHARED_DATA``, default ``<repo>/../shared/data``).
+(data folder: ``$GT_SHARED_DATA``, default ``<repo>/.testdata``, filled by ``make testdata``).
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ class Region:
 
 
 def shared_data() -> Path:
-    default = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
+    default = Path(__file__).resolve().parents[2] / ".testdata"
     return Path(os.environ.get("GT_SHARED_DATA", default))
 
 

@@ -4,8 +4,8 @@ Usage: ``python bench/real-gt/draw.py GT.xml --out OUT.png [--image PAGE] [--wid
 Each region is outlined in its kind's colour (masthead purple, heading red, paragraph blue,
 other/advert green, image orange, separator grey) and labelled with its reading-order number
 (1 = first) and its article. Without ``--image`` the page is looked up by the XML's
-``imageFilename`` under the shared data folder (``$GT_SHARED_DATA``, default
-``<repo>/../shared/data``).
+``imageFilename`` under the data folder (``$GT_SHARED_DATA``, default ``<repo>/.testdata``,
+filled by ``make testdata``).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ COLOURS = {  # BGR
 
 
 def find_image(xml_path: Path, name: str) -> Path:
-    shared = Path(os.environ.get("GT_SHARED_DATA", Path(__file__).resolve().parents[2] / ".." / "shared" / "data"))
+    shared = Path(os.environ.get("GT_SHARED_DATA", Path(__file__).resolve().parents[2] / ".testdata"))
     for candidate in [xml_path.parent / name, *shared.rglob(name)]:
         if candidate.is_file():
             return candidate

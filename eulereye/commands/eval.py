@@ -14,7 +14,7 @@ def register(subparsers) -> None:
                     "precision/recall/F1 at IoU 0.5, column-straddle rate, GT text coverage, "
                     "reading-order agreement (GT with ReadingOrder) and CER (GT with text). "
                     "Prints a table per page and the mean.")
-    parser.add_argument("--pred", required=True, type=Path, help="output folder of `eulereye process`")
+    parser.add_argument("--pred", required=True, type=Path, help="output folder written by 'eulereye process'")
     parser.add_argument("--gt", required=True, type=Path, help="folder of PAGE-XML files")
     parser.add_argument("--json", type=Path, metavar="PATH", help="also write the scores as JSON here")
     parser.set_defaults(func=run)

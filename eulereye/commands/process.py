@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import logging
+import os
 import time
 from pathlib import Path
 
@@ -19,9 +21,13 @@ def register(subparsers) -> None:
         description="Segment and OCR page images (files, or folders searched recursively) and "
                     "write text, word coordinates, sections, ALTO and manifests under --out.")
     parser.add_argument("paths", nargs="+", metavar="PATH", help="image files or folders")
-    parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
-    parser.add_argument("--engine", choices=ENGINES, default=settings.engine)
-    parser.add_argument("--segmenter", choices=SEGMENTERS, default=settings.segmenter)
+    parser.add_argument("--out", required=True, metavar="DIR",
+                        help="output folder (created if missing; never read as input)")
+    parser.add_argument("--engine", choices=ENGINES, default=settings.engine,
+                        help="OCR engine: tesseract (local) or textract (AWS, billed per page)")
+    parser.add_argument("--segmenter", choices=SEGMENTERS, default=settings.segmenter,
+                        help="how pages are split into sections: auto (the best measured), "
+                             "classical or fcn")
     parser.add_argument("--lang", default=settings.lang,
                         help="Tesseract language model(s), e.g. eng, deu, Fraktur, deu+eng")
     parser.add_argument("--jobs", type=int, default=settings.jobs, metavar="N",
@@ -32,6 +38,10 @@ def register(subparsers) -> None:
                         help="refuse images with more pixels (decompression-bomb guard)")
     parser.add_argument("--force", action="store_true",
                         help="re-process pages whose outputs are already up to date")
+    parser.add_argument("--prune", action="store_true",
+                        help="remove the outputs of pages whose input file no longer exists")
+    parser.add_argument("--verbose", action="store_true",
+                        help="on a terminal, log every stage of every page above the progress bar")
     add_format_arguments(parser, settings)
     parser.set_defaults(func=run)
 
@@ -50,25 +60,24 @@ def add_format_arguments(parser: argparse.ArgumentParser, settings: Settings) ->
                              "the PDF's page size uses it)")
 
 
-def find_inputs(paths: list[str]) -> list[tuple[Path, str]]:
+def find_inputs(paths: list[str], exclude: Path | None = None) -> list[tuple[Path, str]]:
     """(file, relative name) for each input: a file given directly is named by its file name,
-    a file found in a folder by its path below that folder."""
+    a file found in a folder by its path below that folder. Hidden files and folders, and the
+    folder ``exclude`` (the output folder) with everything under it, are never inputs."""
     from eulereye.cli import UsageError
 
     found: list[tuple[Path, str]] = []
     for arg in paths:
         root = Path(arg)
+        if exclude and _within(root, exclude):
+            raise UsageError(f"{arg} is inside the output folder {exclude}: outputs are never read "
+                             "as pages; give the folder of the scans, or another --out")
         if root.is_dir():
-            for path in sorted(root.rglob("*")):
-                rel = path.relative_to(root)
-                if any(part.startswith(".") for part in rel.parts) or path.is_dir():
-                    continue
-                if path.suffix.lower() in PAGE_SUFFIXES:
-                    found.append((path, rel.as_posix()))
+            found += [(path, path.relative_to(root).as_posix()) for path in _pages_below(root, exclude)]
         elif root.exists() or root.is_symlink():
             found.append((root, root.name))
         else:
-            raise UsageError(f"no such file or folder: {arg}")
+            raise UsageError(f"{arg}: no such file or folder; check the path (quote names with spaces)")
     seen: dict[str, Path] = {}
     for path, rel in found:
         if rel in seen:
@@ -76,6 +85,21 @@ def find_inputs(paths: list[str]) -> list[tuple[Path, str]]:
                              "process them into separate --out folders")
         seen[rel] = path
     return found
+
+
+def _within(path: Path, folder: Path) -> bool:
+    return path.resolve().is_relative_to(folder.resolve())
+
+
+def _pages_below(root: Path, exclude: Path | None) -> list[Path]:
+    """Page images under ``root``, sorted, leaving out hidden entries and ``exclude``."""
+    pages = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith(".")
+                   and not (exclude and _within(Path(folder, d), exclude))]
+        pages += [Path(folder, f) for f in files
+                  if not f.startswith(".") and Path(f).suffix.lower() in PAGE_SUFFIXES]
+    return sorted(pages)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -90,61 +114,87 @@ def run(args: argparse.Namespace) -> int:
         args.formats = parse_formats(args.formats)
     except ValueError as exc:
         raise UsageError(f"--formats: {exc}") from exc
-    inputs = find_inputs(args.paths)
+    if Path(args.out).exists() and not Path(args.out).is_dir():
+        raise UsageError(f"--out {args.out} is a file; give a folder (it is created if missing)")
+    inputs = find_inputs(args.paths, exclude=Path(args.out))
     if not inputs:
-        raise UsageError(f"no page images found in {' '.join(args.paths)}")
+        raise UsageError(f"no page images found in {' '.join(args.paths)} "
+                         f"(looked for {', '.join(sorted(PAGE_SUFFIXES))})")
     return process_batch(inputs, args)
 
 
-def process_batch(inputs: list[tuple[Path, str]], args: argparse.Namespace) -> int:
-    from tqdm import tqdm
+def _show_only_problems(args: argparse.Namespace) -> None:
+    """On a terminal the bar shows progress: log only warnings above it, and leave out page
+    failures, which the summary lists (``--verbose`` logs everything)."""
+    from eulereye.logs import configure, uses_json
 
-    from eulereye.errors import BadImageError
+    log_format = args.log_format or Settings.from_env().log_format
+    if not args.verbose and not uses_json(log_format):
+        configure(log_format, level=logging.WARNING, leave_out=frozenset({"page failed", "page crashed"}))
+
+
+def process_batch(inputs: list[tuple[Path, str]], args: argparse.Namespace) -> int:
+    from eulereye.config import cpu_count
+    from eulereye.console import BatchResult, PageProgress, logs_above, problem_lines, summary_lines
     from eulereye.logs import get_logger
     from eulereye.outputs.naming import unique_names
     from eulereye.outputs.store import LocalStore
-    from eulereye.pipeline import Options, Pipeline
+    from eulereye.pipeline import Options
 
+    _show_only_problems(args)
     log = get_logger()
     options = Options(engine=args.engine, segmenter=args.segmenter, lang=args.lang,
                       jobs=args.jobs, max_pixels=args.max_pixels, replay_dir=args.replay,
                       force=args.force, formats=args.formats, alto_profile=args.alto_profile,
                       dpi=args.dpi)
     names = unique_names([rel for _, rel in inputs])
-    counts = {"ok": 0, "skipped": 0, "failed": 0}
-    pages = words = 0
+    result = BatchResult(found=len(inputs), out=args.out, processes=options.jobs or cpu_count())
     start = time.perf_counter()
-    try:
-        pipeline = Pipeline(options, LocalStore(args.out))
-    except ValueError as exc:  # e.g. a language model that is not installed
-        from eulereye.cli import UsageError
-
-        raise UsageError(str(exc)) from exc
+    pipeline = _start_pipeline(options, LocalStore(args.out))
     log.info("batch started", files=len(inputs), out=args.out, engine=args.engine,
-             segmenter=pipeline.segmenter.name, jobs=options.jobs)
-    with pipeline, tqdm(inputs, unit="file", desc="pages", disable=None) as progress:
-        for path, rel in progress:
-            try:
-                data = path.read_bytes()
-            except OSError as exc:
-                data, error = None, BadImageError(f"{rel}: cannot read file: {exc.strerror or exc}")
-            if data is None:
-                pipeline.record_failure(names[rel], {"key": rel}, error)
-                counts["failed"] += 1
-                continue
-            outcome = process_one(pipeline, data, rel, names[rel])
-            counts[outcome.status] += 1
-            pages += outcome.pages
-            words += outcome.words
-    seconds = time.perf_counter() - start
-    log.info("batch finished", **counts, pages=pages, words=words, seconds=round(seconds, 1),
-             pages_per_min=round(pages / seconds * 60, 1) if seconds else 0.0)
-    print(f"{counts['ok']} ok, {counts['skipped']} skipped, {counts['failed']} failed: "
-          f"{pages} pages, {words} words in {seconds:.1f} s -> {args.out}")
-    return 1 if counts["failed"] else 0
+             segmenter=pipeline.segmenter.name, processes=result.processes)
+    progress = PageProgress(len(inputs))
+    with pipeline, logs_above(progress):
+        for path, rel in inputs:
+            progress.start_file(rel)
+            outcome = _process_one(pipeline, path, rel, names[rel], progress)
+            _count(result, outcome, rel)
+            progress.file_done(outcome.pages, outcome.status == "failed")
+    progress.close()
+    result.seconds = time.perf_counter() - start
+    _review_tree(result, args, names)
+    log.info("batch finished", **result.counts, pages=result.pages, words=result.words,
+             seconds=round(result.seconds, 1), flagged=len(result.flagged), run=result.run_record)
+    print("\n".join(problem_lines(result) + summary_lines(result)), flush=True)
+    return 1 if result.counts["failed"] else 0
 
 
-def process_one(pipeline, data: bytes, rel: str, name: str):
+def _start_pipeline(options, store):
+    from eulereye.cli import UsageError
+    from eulereye.pipeline import Pipeline
+
+    try:
+        return Pipeline(options, store)
+    except ValueError as exc:  # e.g. a language model that is not installed
+        raise UsageError(str(exc)) from exc
+
+
+def _process_one(pipeline, path: Path, rel: str, name: str, progress):
+    from eulereye.errors import BadImageError
+    from eulereye.pipeline import FileOutcome
+
+    source = {"path": str(path.absolute())}
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        error = BadImageError(f"{rel}: cannot read file: {exc.strerror or exc}; check that it "
+                              "exists and that you may read it")
+        pipeline.record_failure(name, {"key": rel, **source}, error)
+        return FileOutcome(name, "failed", error=f"{type(error).__name__}: {error}")
+    return _run_pipeline(pipeline, data, rel, name, source, progress)
+
+
+def _run_pipeline(pipeline, data: bytes, rel: str, name: str, source: dict, progress):
     """One input through the pipeline. A configuration fault (e.g. Textract AccessDenied)
     stops the batch with exit 2; any other failure costs this input only, recorded under
     errors/ (running again retries it)."""
@@ -154,10 +204,49 @@ def process_one(pipeline, data: bytes, rel: str, name: str):
     from eulereye.pipeline import FileOutcome
 
     try:
-        return pipeline.process_file(data, rel, name=name)
+        return pipeline.process_file(data, rel, name=name, source=source, on_page=progress.page_done)
     except Exception as exc:
         if classify(exc) == CONFIGURATION:
             raise UsageError(f"configuration fault, nothing recorded against {rel}: {exc}") from exc
         get_logger().exception("page crashed", page=name)
-        pipeline.record_failure(name, {"key": rel}, exc)
+        pipeline.record_failure(name, {"key": rel, **source}, exc)
         return FileOutcome(name, "failed", error=f"{type(exc).__name__}: {exc}")
+
+
+def _count(result, outcome, rel: str) -> None:
+    result.counts[outcome.status] += 1
+    result.pages += outcome.pages
+    result.words += outcome.words
+    if outcome.status == "skipped":
+        result.skipped.append(outcome.name)
+    elif outcome.status == "failed":
+        result.failed.append({"file": rel, "name": outcome.name, "reason": _reason(outcome, rel)})
+
+
+def _reason(outcome, rel: str) -> str:
+    """The failure in one line, starting with the file it is about."""
+    message = (outcome.error or "failed").splitlines()[0]
+    _, _, text = message.partition(": ")  # after the class name; PageErrors name the file
+    return text if text.startswith(rel) else f"{rel}: {message}"
+
+
+def _review_tree(result, args: argparse.Namespace, names: dict[str, str]) -> None:
+    """After the batch: flag pages far below the batch, find outputs whose input is gone
+    (removed with --prune), and save the run's record under runs/."""
+    from eulereye.outputs.localtree import batch_manifests, orphans, page_figures, prune, write_run
+    from eulereye.textquality import flag_pages
+
+    root = Path(args.out)
+    result.flagged = flag_pages({name: page_figures(manifest)
+                                 for name, manifest in batch_manifests(root, names.values())})
+    result.orphans = orphans(root, set(names.values()))
+    if args.prune and result.orphans:
+        prune(root, result.orphans)
+        result.pruned = True
+    result.run_record = write_run(root, {"command": "process", "paths": args.paths,
+                                         "options": _options_record(args), **result.record()})
+
+
+def _options_record(args: argparse.Namespace) -> dict:
+    return {"engine": args.engine, "segmenter": args.segmenter, "lang": args.lang,
+            "jobs": args.jobs, "force": args.force, "prune": args.prune}

@@ -13,7 +13,7 @@ def register(subparsers) -> None:
                     "words, mean confidence, dictionary-word share, time and status, the pages that "
                     "most need a look first, and a view of each page with its text beside the image. "
                     "Open OUT/report/index.html in a browser; no server needed.")
-    parser.add_argument("out", type=Path, metavar="OUT", help="an output folder of `eulereye process`")
+    parser.add_argument("out", type=Path, metavar="OUT", help="an output folder of 'eulereye process'")
     parser.add_argument("--images", type=Path, metavar="DIR",
                         help="the folder the pages were processed from (thumbnails show the scans; "
                              "without it, sections are drawn on a blank page)")
@@ -27,7 +27,8 @@ def run(args: argparse.Namespace) -> int:
     from eulereye.report.site import write_report
 
     if not (args.out / "manifest").is_dir() and not (args.out / "errors").is_dir():
-        raise UsageError(f"{args.out}: not an output folder of `eulereye process` (no manifest/ or errors/)")
+        raise UsageError(f"{args.out}: not an output folder of 'eulereye process' (no manifest/ or "
+                         "errors/); give the folder passed as --out")
     if args.images is not None and not args.images.is_dir():
         raise UsageError(f"--images {args.images}: no such folder")
 

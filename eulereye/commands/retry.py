@@ -7,9 +7,14 @@ def register(subparsers) -> None:
     from eulereye.config import Settings
 
     settings = Settings.from_env()
-    parser = subparsers.add_parser("retry", help="redrive the dead-letter queue; re-queue fixed failed pages")
-    parser.add_argument("--bucket", default=settings.bucket or None, required=not settings.bucket)
-    parser.add_argument("--queue-url", default=settings.queue_url or None, required=not settings.queue_url)
+    parser = subparsers.add_parser(
+        "retry", help="redrive the dead-letter queue; re-queue fixed failed pages",
+        description="Move every message of the dead-letter queue back to the work queue, and "
+                    "queue again each failed page whose input was replaced since it failed.")
+    parser.add_argument("--bucket", default=settings.bucket or None, required=not settings.bucket,
+                        help="the page bucket (default: EULEREYE_BUCKET)")
+    parser.add_argument("--queue-url", default=settings.queue_url or None, required=not settings.queue_url,
+                        help="the work queue (default: EULEREYE_QUEUE_URL); its DLQ is found from it")
     parser.add_argument("--all-errors", action="store_true",
                         help="re-queue every failed page, not only those whose input was replaced")
     parser.set_defaults(func=run)

@@ -1,25 +1,83 @@
-"""``eulereye status --bucket B``: inputs, done, failed per folder; queued and dead-lettered."""
+"""``eulereye status --bucket B`` or ``--out DIR``: pages done, failed (and more) per folder.
+``--failures`` (bucket): the failed pages grouped by error class, with counts and page names."""
 
 from __future__ import annotations
+
+LISTED = 20  # flagged pages and failed files named under the table; --json has them all
 
 
 def register(subparsers) -> None:
     from eulereye.config import Settings
 
     settings = Settings.from_env()
-    parser = subparsers.add_parser("status", help="show progress of a bucket: done, failed, queued, DLQ")
-    parser.add_argument("--bucket", default=settings.bucket or None, required=not settings.bucket)
+    parser = subparsers.add_parser(
+        "status", help="show progress per folder: done, failed, flagged (bucket: queued, DLQ)",
+        description="Count pages per top-level folder. With --bucket: inputs, done and failed "
+                    "pages in the bucket, and the queues. With --out: a local output folder's done, "
+                    "failed, skipped (by the last run) and flagged pages, and which need a look.")
+    where = parser.add_mutually_exclusive_group(required=not settings.bucket)
+    where.add_argument("--bucket", default=settings.bucket or None,
+                       help="the page bucket (default: EULEREYE_BUCKET)")
+    where.add_argument("--out", metavar="DIR", help="a local output folder written by 'eulereye process'")
     parser.add_argument("--queue-url", default=settings.queue_url or None,
                         help="work queue (default EULEREYE_QUEUE_URL); its DLQ is found from it")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.add_argument("--report", metavar="DIR",
-                        help="also write the HTML report of the bucket's pages to DIR/report/ (see `report`)")
+                        help="with --bucket: also write the HTML report of its pages to DIR/report/ (see 'report')")
+    parser.add_argument("--failures", action="store_true",
+                        help="with --bucket: group the failed pages (output/errors/) by error class, with counts and names")
+    parser.add_argument("--show", type=int, default=10, metavar="N",
+                        help="with --failures: page names listed per class (default 10; --json lists all)")
     parser.set_defaults(func=run)
 
 
 def run(args) -> int:
     import json
 
+    if args.failures:
+        return print_failures(args)
+    report = local_status(args) if args.out else bucket_status(args)
+    if args.json:
+        print(json.dumps(report, indent=2))
+        return 0
+    print("\n".join(table(report["folders"])))
+    for name, value in report.get("queues", {}).items():
+        print(f"{name}: {value}")
+    for title, listed, line in (("flagged", report.get("flagged", {}), "{name}: {why}"),
+                                ("failed", report.get("failed", {}), "{why}")):  # names the file
+        for name, why in list(listed.items())[:LISTED]:
+            print(f"{title}: " + line.format(name=name, why=why))
+        if len(listed) > LISTED:
+            print(f"{title}: … and {len(listed) - LISTED} more (--json lists them all)")
+    return 0
+
+
+def print_failures(args) -> int:
+    import json
+
+    from eulereye.awsclients import operator_client
+    from eulereye.cli import UsageError
+    from eulereye.config import Settings
+    from eulereye.ops import failures
+
+    if args.out:
+        raise UsageError("--failures goes with --bucket; for a local folder run 'eulereye status --out DIR'")
+    groups = failures(operator_client("s3"), args.bucket, Settings.from_env().output_prefix)
+    if args.json:
+        print(json.dumps(groups, indent=2))
+        return 0
+    if not groups:
+        print("no failed pages")
+    for error, group in groups.items():
+        print(f"{error}: {group['count']} page(s), e.g. {group['example']}")
+        for name in group["pages"][:args.show]:
+            print(f"  {name}")
+        if group["count"] > args.show:
+            print(f"  ... and {group['count'] - args.show} more (--json lists all)")
+    return 0
+
+
+def bucket_status(args) -> dict:
     from eulereye.awsclients import operator_client
     from eulereye.config import Settings
     from eulereye.ops import status
@@ -35,12 +93,28 @@ def run(args) -> int:
 
         index = bucket_report(operator_client("s3"), args.bucket, settings.output_prefix, Path(args.report))
         print(f"report: {index}", file=sys.stderr)
-    if args.json:
-        print(json.dumps(report, indent=2))
-        return 0
-    print(f"{'folder':30} {'inputs':>8} {'done':>8} {'failed':>8}")
-    for folder, counts in report["folders"].items():
-        print(f"{folder:30} {counts.get('inputs', 0):>8} {counts.get('done', 0):>8} {counts.get('failed', 0):>8}")
-    for name, value in report["queues"].items():
-        print(f"{name}: {value}")
-    return 0
+    return report
+
+
+def local_status(args) -> dict:
+    from pathlib import Path
+
+    from eulereye.cli import UsageError
+    from eulereye.outputs.localtree import tree_status
+
+    if args.report:
+        raise UsageError(f"--report goes with --bucket; for a local folder run 'eulereye report {args.out}'")
+    root = Path(args.out)
+    if not (root / "manifest").is_dir() and not (root / "errors").is_dir():
+        raise UsageError(f"{args.out}: not an output folder of 'eulereye process' (no manifest/ or "
+                         "errors/ in it); give the folder passed as --out")
+    return tree_status(root)
+
+
+def table(folders: dict[str, dict]) -> list[str]:
+    """One row per folder, a column per count found in any of them (in the order first seen)."""
+    columns = list(dict.fromkeys(key for counts in folders.values() for key in counts)) or ["done"]
+    rows = [f"{'folder':30} " + " ".join(f"{c:>8}" for c in columns)]
+    rows += [f"{folder:30} " + " ".join(f"{counts.get(c, 0):>8}" for c in columns)
+             for folder, counts in folders.items()]
+    return rows

@@ -25,13 +25,14 @@ def register(subparsers) -> None:
     parser.add_argument("--seed", type=int, default=0, help="seed of the first page; the others follow")
     parser.add_argument("--columns", type=int, choices=range(1, 9), metavar="{1..8}",
                         help="columns per page (default: 3..6 chosen by the seed)")
-    parser.add_argument("--width", type=int, default=1700)
-    parser.add_argument("--height", type=int, default=2400)
+    parser.add_argument("--width", type=int, default=1700, help="page width in pixels (default 1700)")
+    parser.add_argument("--height", type=int, default=2400, help="page height in pixels (default 2400)")
     parser.add_argument("--degrade", type=_strength, default=1.0, metavar="0..1",
                         help="scan damage: 0 clean, 0.3 mild, 1 rough (default)")
     parser.add_argument("--binarise", action=argparse.BooleanOptionalAction, default=None,
                         help="force bilevel (or grey) images; by default the seed decides")
-    parser.add_argument("--format", choices=[s[1:] for s in SUFFIXES], default="png")
+    parser.add_argument("--format", choices=[s[1:] for s in SUFFIXES], default="png",
+                        help="image file format of the pages (default png)")
     parser.set_defaults(func=run)
 
 

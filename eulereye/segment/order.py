@@ -94,9 +94,9 @@ def _xy_cut(
         lambda: _split_at_band_rules(regions, horizontal_rules, slack),
         lambda: _leading_headline(regions, slack[1]),
         lambda: _split_at_gaps(regions, axis=0, slack=slack[0]),
-        lambda: _least_blocked_cut(regions, SLIGHTLY_BLOCKED),
+        lambda: _least_blocked_cut(regions, SLIGHTLY_BLOCKED, soft=False),
         lambda: _rows_between_spanning_regions(regions, slack),
-        lambda: _least_blocked_cut(regions, MAX_BLOCKED),
+        lambda: _least_blocked_cut(regions, MAX_BLOCKED, soft=True),
     )
     for split in splits:
         groups = split()
@@ -158,21 +158,27 @@ def _rows_between_spanning_regions(regions: list[Region], slack: tuple[float, fl
     return groups
 
 
-def _least_blocked_cut(regions: list[Region], max_blocked: float) -> list[list[Region]]:
-    """Left and right of the vertical line that the fewest regions block, when every column
-    line is blocked: a region read across a gutter by mistake (or a torn scrap pasted over
-    one) then goes with the side holding its centre, and the columns either side are still
-    read one after the other instead of the group falling apart into rows across the page.
-    A region blocks a line only when the line runs through its middle (not within
-    ``SOFT_EDGE`` of its width from either side: columns that shift sideways at a tear or a
-    fold overlap the line by their edges). Only a line blocked over at most ``max_blocked``
+def _least_blocked_cut(regions: list[Region], max_blocked: float, soft: bool) -> list[list[Region]]:
+    """Left and right of the vertical line that the fewest text regions block, when every
+    column line is blocked: a text region read across a gutter by mistake (or a torn scrap
+    pasted over one) then goes with the side holding its centre, and the columns either side
+    are still read one after the other instead of the group falling apart into rows across
+    the page.
+    With ``soft``, a text region blocks a line only when the line runs through its middle
+    (not within ``SOFT_EDGE`` of its width from either side: columns that shift sideways at a
+    tear or a fold overlap the line by their edges). Only a line blocked over at most ``max_blocked``
     of the group's height, with at least ``MIN_SIDE`` of the regions on either side, counts."""
     boxes = np.array([r.bbox for r in regions], dtype=float)
-    inset = SOFT_EDGE * (boxes[:, 2] - boxes[:, 0])
+    # A headline or picture across a column line heads or fills those columns: it blocks the
+    # line wherever it crosses it, and no cut goes through it.
+    text = np.array([r.kind == "text" for r in regions])
+    # Softly, a headline's reach grows by as much as a text region's shrinks: a line through
+    # the edge of a column just beside a headline still parts the headline from that column.
+    inset = np.where(text, 1.0, -1.0) * (SOFT_EDGE * (boxes[:, 2] - boxes[:, 0]) if soft else 0.0)
     cores = np.stack([boxes[:, 0] + inset, boxes[:, 2] - inset], axis=1)
-    heights = boxes[:, 3] - boxes[:, 1]
-    centres = np.array([(r.bbox[0] + r.bbox[2]) / 2 for r in regions])
     span = max(r.bbox[3] for r in regions) - min(r.bbox[1] for r in regions)
+    heights = np.where(text, boxes[:, 3] - boxes[:, 1], 2.0 * span)
+    centres = np.array([(r.bbox[0] + r.bbox[2]) / 2 for r in regions])
     candidates = np.unique(cores[:, 1])  # just right of a region's core
     blocking = (cores[None, :, 0] < candidates[:, None]) & (candidates[:, None] < cores[None, :, 1])
     blocked = blocking @ heights
@@ -189,7 +195,8 @@ def _least_blocked_cut(regions: list[Region], max_blocked: float) -> list[list[R
 def _in_columns(regions: list[Region], slack: float) -> bool:
     """Whether ``regions`` stand in columns side by side: a vertical line runs between them,
     clear or (columns shifted sideways at a tear or a fold) touching only their edges."""
-    return len(_split_at_gaps(regions, axis=0, slack=slack)) > 1 or len(_least_blocked_cut(regions, 0.0)) > 1
+    return len(_split_at_gaps(regions, axis=0, slack=slack)) > 1 \
+        or len(_least_blocked_cut(regions, 0.0, soft=True)) > 1
 
 
 def _split_at_band_rules(

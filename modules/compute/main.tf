@@ -36,6 +36,8 @@ locals {
     EULEREYE_PAGE_TIMEOUT       = tostring(var.page_timeout_seconds)
     EULEREYE_RATE_TABLE         = try(aws_dynamodb_table.textract_rate[0].name, "") # ratelimit.tf
     EULEREYE_TEXTRACT_TPS       = var.engine == "textract" ? tostring(var.textract_tps) : "0"
+    # Recorded in every page's manifest: which release processed the page.
+    EULEREYE_IMAGE_TAG = element(split(":", var.image), length(split(":", var.image)) - 1)
   }
 }
 
@@ -45,7 +47,7 @@ resource "aws_ecs_cluster" "this" {
 
   setting {
     name  = "containerInsights"
-    value = "enabled"
+    value = var.container_insights ? "enabled" : "disabled"
   }
 }
 

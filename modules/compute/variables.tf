@@ -77,12 +77,12 @@ variable "engine" {
 }
 
 variable "lang" {
-  description = "Tesseract language(s), '+'-separated (e.g. eng, deu+frk); the image must contain them."
+  description = "Tesseract language(s), '+'-separated (e.g. eng, deu+frk, script/Fraktur); the image must contain them."
   type        = string
   default     = "eng"
 
   validation {
-    condition     = can(regex("^[A-Za-z_]+(\\+[A-Za-z_]+)*$", var.lang))
+    condition     = can(regex("^[A-Za-z_/]+(\\+[A-Za-z_/]+)*$", var.lang))
     error_message = "lang must be Tesseract language codes joined by '+', e.g. eng or deu+frk."
   }
 }
@@ -254,4 +254,10 @@ variable "textract_tps" {
     condition     = var.textract_tps >= 1 && floor(var.textract_tps) == var.textract_tps
     error_message = "textract_tps must be a whole number of at least 1."
   }
+}
+
+variable "container_insights" {
+  description = "CloudWatch Container Insights for the cluster (task counts, CPU and memory per task; billed as custom metrics)."
+  type        = bool
+  default     = true
 }

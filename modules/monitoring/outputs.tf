@@ -12,3 +12,13 @@ output "dashboard_name" {
   description = "Name of the CloudWatch dashboard."
   value       = aws_cloudwatch_dashboard.this.dashboard_name
 }
+
+output "progress_dashboard_name" {
+  description = "Name of the CloudWatch dashboard of batch progress: throughput, backlog, estimated finish, failure classes."
+  value       = aws_cloudwatch_dashboard.progress.dashboard_name
+}
+
+output "progress_metric_namespace" {
+  description = "CloudWatch namespace of PagesDone, PagesFailed and PagesSkipped (from the worker's logs)."
+  value       = local.progress_namespace
+}

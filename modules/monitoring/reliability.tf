@@ -90,10 +90,10 @@ resource "aws_cloudwatch_event_rule" "task_never_started" {
   })
 }
 
-# Counted from the workers' JSON log lines (eulereye.worker, eulereye.pipeline).
+# Counted from the workers' JSON log lines (eulereye.worker, eulereye.pipeline). PagesFailed,
+# which the pages-failing alarm counts, comes from operations.tf ("page finished", failed).
 resource "aws_cloudwatch_log_metric_filter" "worker" {
   for_each = {
-    PagesFailed         = "{ $.event = \"page failed\" }"
     ConfigurationFaults = "{ ($.event = \"configuration fault\") || ($.event = \"self-check failed\") }"
     TextractThrottled   = "{ $.event = \"textract throttled\" }"
   }
@@ -132,7 +132,7 @@ locals {
     pages-failing = {
       description = "More than ${var.failed_pages_per_hour} pages failed for good within an hour: see `eulereye status --failures`."
       namespace   = local.metrics_ns
-      metric      = "PagesFailed"
+      metric      = "PagesFailed" # operations.tf
       statistic   = "Sum"
       dimensions  = {}
       threshold   = var.failed_pages_per_hour

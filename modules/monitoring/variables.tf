@@ -81,3 +81,30 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "worker_log_group_name" {
+  description = "CloudWatch Logs group of the workers; its JSON lines give pages done and failed per hour, configuration faults and Textract throttling."
+  type        = string
+}
+
+variable "failure_rate_alarm_percent" {
+  description = "Alarm when more than this share (%) of the pages finished in an hour failed for good."
+  type        = number
+  default     = 5
+
+  validation {
+    condition     = var.failure_rate_alarm_percent > 0 && var.failure_rate_alarm_percent <= 100
+    error_message = "failure_rate_alarm_percent must be above 0 and at most 100."
+  }
+}
+
+variable "failure_rate_min_pages" {
+  description = "Pages that must finish in an hour before the failure rate can raise its alarm."
+  type        = number
+  default     = 20
+
+  validation {
+    condition     = var.failure_rate_min_pages >= 1 && floor(var.failure_rate_min_pages) == var.failure_rate_min_pages
+    error_message = "failure_rate_min_pages must be a whole number of at least 1."
+  }
+}

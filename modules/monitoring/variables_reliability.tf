@@ -19,11 +19,6 @@ variable "undelivered_events_queue_name" {
   type        = string
 }
 
-variable "worker_log_group_name" {
-  description = "CloudWatch Logs group of the workers, whose JSON lines count failed pages, configuration faults and Textract throttling."
-  type        = string
-}
-
 variable "failed_pages_per_hour" {
   description = "Alarm when more pages than this fail for good (errors/ records) within an hour."
   type        = number

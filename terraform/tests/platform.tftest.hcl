@@ -122,3 +122,55 @@ run "passes_the_output_formats_to_the_workers" {
     error_message = "The formats, ALTO profile and DPI chosen must reach the worker's task definition."
   }
 }
+
+run "passes_the_deployer_settings_to_the_modules" {
+  command = plan
+
+  variables {
+    segmenter                 = "classical"
+    jobs                      = 1
+    idle_seconds              = 300
+    lang                      = "deu+script/Fraktur"
+    az_count                  = 1
+    vpc_cidr                  = "10.7.0.0/20"
+    backlog_alarm_age_seconds = 172800
+    container_insights        = false
+  }
+
+  assert {
+    condition     = module.compute.worker_environment.EULEREYE_SEGMENTER == "classical" && module.compute.worker_environment.EULEREYE_JOBS == "1" && module.compute.worker_environment.EULEREYE_IDLE_SECONDS == "300" && module.compute.worker_environment.EULEREYE_LANG == "deu+script/Fraktur"
+    error_message = "segmenter, jobs, idle_seconds and lang must reach the worker."
+  }
+
+  assert {
+    condition     = module.compute.worker_environment.EULEREYE_IMAGE_TAG == "abc1234"
+    error_message = "The worker must know its image tag (recorded in every manifest)."
+  }
+
+  assert {
+    condition     = length(module.network.subnet_ids) == 1 && module.monitoring.alarm_names != null
+    error_message = "az_count = 1 must give one subnet."
+  }
+}
+
+run "refuses_a_language_the_image_lacks" {
+  command = plan
+
+  variables {
+    lang = "eng+fra"
+  }
+
+  expect_failures = [var.lang]
+}
+
+run "refuses_an_unknown_segmenter_and_a_tiny_vpc" {
+  command = plan
+
+  variables {
+    segmenter = "magic"
+    vpc_cidr  = "10.0.0.0/28"
+    az_count  = 0
+  }
+
+  expect_failures = [var.segmenter, var.vpc_cidr, var.az_count]
+}

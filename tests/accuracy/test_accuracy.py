@@ -20,6 +20,7 @@ from eulereye.pipeline import Options, Pipeline
 from eulereye.synth import generate_page
 from eulereye.textmetrics import cer
 from tests.conftest import REPO
+from tools.testdata import data_path, data_paths
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("accuracy")]
 
@@ -53,13 +54,8 @@ def test_freshly_generated_pages_reach_two_percent_cer(seed, tmp_path):
     assert cer(process(path, tmp_path / "out"), page.text) <= MAX_CER
 
 
-def book_pages(shared: Path) -> list[Path]:
-    return sorted((shared / "data" / "book-text").glob("*.tif"))
-
-
-@pytest.mark.parametrize("index", range(4))
-def test_book_page_is_no_worse_than_plain_tesseract(index, shared_dir, tmp_path):
-    image = book_pages(shared_dir)[index]
+@pytest.mark.parametrize("image", data_paths("book-text/*.tif"), ids=lambda path: path.stem)
+def test_book_page_is_no_worse_than_plain_tesseract(image, tmp_path):
     xml = image.with_suffix(".xml")
     truth = gt_text(read_page_xml(xml))
     plain = subprocess.run(["tesseract", str(image), "stdout", "-l", "Fraktur"], capture_output=True,
@@ -68,8 +64,8 @@ def test_book_page_is_no_worse_than_plain_tesseract(index, shared_dir, tmp_path)
     assert cer(ours, truth) <= cer(plain, truth) + BOOK_TOLERANCE
 
 
-def test_seven_column_loc_page_runs_through_with_every_output(shared_dir, tmp_path):
-    image = shared_dir / "data" / "loc" / "highland-recorder-1895-12-13-p1.jpg"
+def test_seven_column_loc_page_runs_through_with_every_output(tmp_path):
+    image = data_path("loc/highland-recorder-1895-12-13-p1.jpg")
     text = process(image, tmp_path)
     name = image.stem
     for kind, suffix in [("ocr_plain_text", "txt"), ("ocr_coords", "txt"), ("ocr_coords", "json"),

@@ -9,7 +9,6 @@ import pytest
 from botocore.awsrequest import AWSResponse
 
 REPO = Path(__file__).resolve().parents[2]
-SHARED_DATA = REPO / ".." / "shared" / "data"
 # lambda_src is deployed on its own (no package); tests import it as a top-level module.
 sys.path.insert(0, str(REPO / "lambda_src"))
 

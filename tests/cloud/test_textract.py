@@ -19,14 +19,14 @@ from eulereye.ocr import textract
 from eulereye.ocr.textract import TextractEngine, plan_calls
 from eulereye.ocr.textract_parse import page_count, parse_page
 from eulereye.outputs.store import LocalStore
-from tests.cloud.conftest import SHARED_DATA
+from tools.testdata import data_path, data_paths
 
-RESPONSES = sorted((SHARED_DATA / "textract").glob("*.json"))
+RESPONSES = data_paths("textract/*.json")
 SIZE = (1200, 1600)  # pixels assumed for responses saved without their image
 
 
 def load(name: str) -> dict:
-    return json.loads((SHARED_DATA / "textract" / name).read_text())
+    return json.loads(data_path(f"textract/{name}").read_text())
 
 
 def image_size(path) -> tuple[int, int]:
@@ -84,7 +84,7 @@ def test_multipage_async_result_splits_pages():
 # --- engine ----------------------------------------------------------------------------------
 
 def page_image() -> np.ndarray:
-    return np.asarray(Image.open(SHARED_DATA / "textract" / "txr_detect_document_text_single_page_1.png").convert("L"))
+    return np.asarray(Image.open(data_path("textract/txr_detect_document_text_single_page_1.png")).convert("L"))
 
 
 def stubbed_engine(responses, **kwargs) -> tuple[TextractEngine, Stubber]:

@@ -16,10 +16,10 @@ def encode(image: Image.Image, fmt: str, **options) -> bytes:
     return buffer.getvalue()
 
 
-def noisy_page(fmt: str) -> bytes:
+def noisy_page(fmt: str, **options) -> bytes:
     """A small page whose data does not compress away, so that cutting it loses pixels."""
     pixels = np.random.default_rng(7).integers(0, 256, (200, 200), dtype=np.uint8)
-    return encode(Image.fromarray(pixels), fmt)
+    return encode(Image.fromarray(pixels), fmt, **options)
 
 
 def truncated(fmt: str) -> bytes:

@@ -76,7 +76,11 @@ def batch(tmp_path_factory):
 def test_exit_status_and_summary(batch):
     result, _ = batch
     assert result.returncode == 1, result.stderr
-    assert f"{len(GOOD)} ok, 0 skipped, {len(BAD)} failed" in result.stdout
+    found = len(GOOD) + len(BAD)
+    assert f"files: {found} found, {len(GOOD)} done, 0 unchanged (skipped), {len(BAD)} failed" in result.stdout
+    failed_lines = [line for line in result.stdout.splitlines() if line.startswith("failed:")]
+    assert sorted(line.split()[1].split(".")[0] for line in failed_lines) == sorted(BAD)
+    assert "failed:  gone.png: cannot read file: " in result.stdout
     assert "Traceback" not in result.stderr + result.stdout
 
 

@@ -75,9 +75,9 @@ def test_a_rerun_asking_for_more_formats_redoes_the_page(pages, tmp_path):
     assert eulereye("process", one, "--out", str(tmp_path), "--jobs", "1").returncode == 0
     assert not (tmp_path / "hocr").exists()
     again = eulereye("process", one, "--out", str(tmp_path), "--jobs", "1", "--formats", "txt")
-    assert "1 skipped" in again.stdout
+    assert "1 unchanged (skipped)" in again.stdout
     more = eulereye("process", one, "--out", str(tmp_path), "--jobs", "1", "--formats", "txt,hocr")
-    assert "1 ok" in more.stdout and (tmp_path / "hocr/no-dpi.hocr").is_file()
+    assert "1 found, 1 done" in more.stdout and (tmp_path / "hocr/no-dpi.hocr").is_file()
 
 
 def test_ndnp_alto_without_any_dpi_fails_the_page_saying_to_give_one(pages, tmp_path):

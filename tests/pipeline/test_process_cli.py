@@ -54,10 +54,10 @@ def test_unchanged_inputs_are_skipped_and_changed_ones_redone(tmp_path):
     assert eulereye("process", str(page), "--out", str(out)).returncode == 0
     first = (out / "manifest/p.json").read_text()
     again = eulereye("process", str(page), "--out", str(out))
-    assert again.returncode == 0 and "1 skipped" in again.stdout
+    assert again.returncode == 0 and "1 found, 0 done, 1 unchanged (skipped), 0 failed" in again.stdout
     assert (out / "manifest/p.json").read_text() == first
     save_png(text_page(LINES[:1]), page)
-    assert "1 ok" in eulereye("process", str(page), "--out", str(out)).stdout
+    assert "1 found, 1 done" in eulereye("process", str(page), "--out", str(out)).stdout
     assert "Highland" in (out / "ocr_plain_text/p.txt").read_text()
     assert "corn" not in (out / "ocr_plain_text/p.txt").read_text()
 

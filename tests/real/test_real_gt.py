@@ -14,11 +14,14 @@ from pathlib import Path
 
 import pytest
 
+from tools import testdata
+from tools.testdata import data_path
+
 REPO = Path(__file__).resolve().parents[2]
 GT_DIR = REPO / "bench" / "real-gt"
 NS = {"pc": "http://schema.primaresearch.org/PAGE/gts/pagecontent/2019-07-15"}
 GT_FILES = sorted(GT_DIR.glob("*.xml"))
-DEV_PAGES = {  # issue 10's real dev pages, under the shared data folder
+DEV_PAGES = {  # issue 10's real dev pages, below shared/data (tools/testdata.json)
     "loc/highland-recorder-1895-12-13-p1.jpg",
     "news-scans/evening-star_1862-08-25_seq-1.jpg",
     "news-scans/evening-star_1918-09-01_seq-1.jpg",
@@ -56,16 +59,9 @@ def _area(box) -> int:
     return max(0, box[2] - box[0]) * max(0, box[3] - box[1])
 
 
-@pytest.fixture(scope="module")
-def page_schema(shared_dir):
-    import xmlschema
-
-    return xmlschema.XMLSchema(str(shared_dir / "schemas" / "pagecontent-2019-07-15.xsd"))
-
-
-def test_every_dev_page_has_ground_truth(shared_dir):
+def test_every_dev_page_has_ground_truth():
     for relative in DEV_PAGES:
-        assert (shared_dir / "data" / relative).is_file(), relative
+        assert data_path(relative).is_file(), relative
     assert {path.stem for path in GT_FILES} == {Path(relative).stem for relative in DEV_PAGES}
 
 
@@ -117,10 +113,10 @@ def test_each_article_is_read_in_one_go_headline_first(path):
             assert kinds.index("heading") == 0, (article, kinds)
 
 
-def test_vendor_zoned_page_uses_the_vendors_articles(shared_dir):
+def test_vendor_zoned_page_uses_the_vendors_articles():
     """On the Beaver County News page every region's article id is the vendor's article number
     and the region lies in that article's zones (the zones are loose, so nearly all of it)."""
-    listing = json.loads((shared_dir / "data" / "news-scans" / f"{VENDOR_ZONED}.loc-articles.json").read_text())
+    listing = json.loads(data_path(f"news-scans/{VENDOR_ZONED}.loc-articles.json").read_text())
     zones = {f"a{article['article']}": article["zones"] for article in listing["articles"]}
     for region in _read_in_order(_page(GT_DIR / f"{VENDOR_ZONED}.xml")):
         box = _box(region)
@@ -149,10 +145,10 @@ def test_text_regions_do_not_overlap(path):
 
 
 @pytest.mark.parametrize("path", GT_FILES, ids=lambda p: p.stem)
-def test_file_is_what_its_region_list_builds(path, shared_dir, monkeypatch):
+def test_file_is_what_its_region_list_builds(path, monkeypatch):
     """The XML is generated: edit ``<stem>.regions.txt`` and rebuild, never the XML alone.
     Also checks imageWidth/imageHeight against the image itself."""
-    monkeypatch.setenv("GT_SHARED_DATA", str(shared_dir / "data"))
+    monkeypatch.setenv("GT_SHARED_DATA", str(testdata.CACHE))
     builder = _load_builder()
     image_name, width, height, regions = builder.regions_for(path.with_name(path.stem + ".regions.txt"))
     page = _page(path)

@@ -11,6 +11,7 @@ from eulereye.segment import get_segmenter
 from eulereye.segment.metrics import coverage, order_agreement, straddle_rate
 from eulereye.synth import generate_page
 from tests.conftest import WORDS, column_page, paragraph
+from tools.testdata import data_path
 
 SEGMENTER = get_segmenter("classical")
 TEXT_KINDS = ("text", "headline", "masthead")
@@ -100,9 +101,10 @@ def test_facing_page_sliver_at_the_scan_edge_is_dropped():
 
 
 @pytest.fixture(scope="module")
-def gbn_page(shared_dir):
-    stem = shared_dir / "data/newspaper-layout/gbn_Kolonie18750417-p03"
-    return cv2.imread(f"{stem}.png", cv2.IMREAD_GRAYSCALE), read_page_xml(f"{stem}.xml")
+def gbn_page():
+    stem = "newspaper-layout/gbn_Kolonie18750417-p03"
+    return (cv2.imread(str(data_path(f"{stem}.png")), cv2.IMREAD_GRAYSCALE),
+            read_page_xml(data_path(f"{stem}.xml")))
 
 
 def test_real_newspaper_page_against_its_page_xml(gbn_page):
@@ -127,10 +129,10 @@ def test_real_page_downscaled_gives_the_same_layout(gbn_page):
     assert coverage(boxes(regions), text, small.shape) >= 0.85
 
 
-def test_seven_column_front_page_masthead_first_text_blocks_within_one_column(shared_dir):
+def test_seven_column_front_page_masthead_first_text_blocks_within_one_column():
     # Narrow gutters with faint, broken column rules; half size keeps the test quick (the
     # segmenter works at about this resolution anyway).
-    image = cv2.imread(str(shared_dir / "data/loc/highland-recorder-1895-12-13-p1.jpg"), cv2.IMREAD_GRAYSCALE)
+    image = cv2.imread(str(data_path("loc/highland-recorder-1895-12-13-p1.jpg")), cv2.IMREAD_GRAYSCALE)
     image = cv2.resize(image, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
     regions = SEGMENTER.segment(image)
     assert_valid(regions, image.shape)

@@ -4,6 +4,7 @@ import pytest
 
 from eulereye.evaluation.pagexml import read_page_xml
 from eulereye.segment.metrics import coverage, order_agreement, straddle_rate
+from tools.testdata import data_path
 
 LEFT, RIGHT = (0, 0, 100, 500), (120, 0, 220, 500)  # two columns side by side
 BELOW = (0, 600, 220, 700)
@@ -32,11 +33,11 @@ def test_order_agreement_counts_agreeing_pairs():
     assert order_agreement([RIGHT, LEFT, BELOW], truth) == pytest.approx(2 / 3)
 
 
-def test_read_page_xml_newspaper_and_book(shared_dir):
-    page = read_page_xml(shared_dir / "data/newspaper-layout/gbn_Kolonie18640716-p01.xml")
+def test_read_page_xml_newspaper_and_book():
+    page = read_page_xml(data_path("newspaper-layout/gbn_Kolonie18640716-p01.xml"))
     assert (page.width, page.height) == (5470, 7010)
     assert len(page.text) == 13 and page.separators and page.graphics
     assert page.text["r0"] == (433, 164, 814, 287)
-    book = read_page_xml(shared_dir / "data/book-text/vdsbb_1771_688357687_00000082.xml")
+    book = read_page_xml(data_path("book-text/vdsbb_1771_688357687_00000082.xml"))
     assert book.reading_order[:2] == ["r1784", "r36"]
     assert book.text_types["r1784"] == "page-number"

@@ -7,12 +7,14 @@ properties when read back through the AWS APIs, and that the bucket survives a d
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
-from tests.terraform.helpers import REPO
+from tests.terraform.helpers import REPO, ROOT_MODULE
 from tools.local_aws import LocalPlatform, MotoServer
 from tools.plan_review import review
+from tools.teardown import Terraform, import_commands, teardown
 
 pytestmark = pytest.mark.xdist_group("terraform")
 
@@ -44,7 +46,7 @@ def check_apply_creates_the_whole_platform(platform):
     types = {r["type"] for r in state["resources"] if r["mode"] == "managed"}
     assert {"aws_s3_bucket", "aws_sqs_queue", "aws_ecr_repository", "aws_vpc_endpoint", "aws_ecs_cluster",
             "aws_ecs_task_definition", "aws_lambda_function", "aws_cloudwatch_event_rule",
-            "aws_cloudwatch_metric_alarm", "aws_cloudwatch_dashboard"} <= types
+            "aws_cloudwatch_metric_alarm", "aws_cloudwatch_dashboard", "aws_cloudwatch_log_metric_filter"} <= types
 
 
 def check_bucket_is_private_encrypted_and_versioned(platform):
@@ -80,7 +82,7 @@ def check_task_definition_is_readable_back_with_the_worker_contract(platform):
     assert environment["EULEREYE_QUEUE_URL"] == platform.applied_outputs["queue_url"]
     assert environment["EULEREYE_BUCKET"] == platform.applied_outputs["bucket_name"]
     assert environment["EULEREYE_INPUT_PREFIX"] == "input/" and environment["EULEREYE_ENGINE"] == "tesseract"
-    assert container["image"].endswith("/eulereye-local:local")
+    assert container["image"].endswith("/eulereye-local:local") and environment["EULEREYE_IMAGE_TAG"] == "local"
 
 
 def check_scaler_gets_its_contract_and_no_public_ips(platform):
@@ -114,19 +116,63 @@ def check_plan_review_passes_no_change_and_blocks_queue_replacement(platform):
     assert blocked == {"module.queue.aws_sqs_queue.work", "module.queue.aws_sqs_queue.dead_letter",
                        "module.trigger.aws_sqs_queue.scaler_failures",
                        "module.trigger.aws_sqs_queue.scaler_nudges",
-                       "module.trigger.aws_sqs_queue.undelivered_events"}
+                       "module.trigger.aws_sqs_queue.undelivered_events",
+                       "module.registry.aws_ecr_repository.this",
+                       "module.compute.aws_iam_role.task"}
+    # A customer-managed key set later replaces the image repository (ECR cannot re-encrypt).
+    encrypted = review(platform.plan_json({"kms_key_arn": "arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"}))
+    assert ("destroy", "module.registry.aws_ecr_repository.this",
+            "would replace the image repository and its images") in encrypted.findings
 
 
-def check_destroy_spares_the_bucket_until_it_is_released(platform):
+def push_an_image(platform) -> str:
+    ecr = platform.client("ecr")
+    repository = platform.applied_outputs["ecr_repository_url"].rsplit("/", 1)[1]
+    manifest = {"schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+                "config": {"digest": "sha256:" + "a" * 64, "size": 1, "mediaType": "application/vnd.docker.container.image.v1+json"},
+                "layers": []}
+    ecr.put_image(repositoryName=repository, imageManifest=json.dumps(manifest), imageTag="abc123")
+    return repository
+
+
+def documented_imports() -> set[str]:
+    text = (REPO / "docs" / "deploy.md").read_text()
+    return set(re.findall(r"terraform -chdir=terraform import \$TAG '(module\.storage\.[^']+)' BUCKET", text))
+
+
+def check_destroy_warns_empties_the_registry_and_keeps_the_bucket(platform):
     refused = platform.destroy_plain()
     assert refused.returncode != 0 and "prevent_destroy" in refused.stderr
-    platform.destroy()
+    repository = push_an_image(platform)
+    sqs, outputs = platform.client("sqs"), platform.applied_outputs
+    sqs.send_message(QueueUrl=outputs["queue_url"], MessageBody="{}")  # with the page from the upload check
+    sqs.send_message(QueueUrl=outputs["dead_letter_queue_url"], MessageBody="{}")
+    terraform = Terraform(ROOT_MODULE, state=platform.state, env=platform.env,
+                          destroy_args=["-parallelism=30", platform._var_file()])
+    said: list[str] = []
+    declined = teardown(terraform, lambda service, region: platform.client(service), lambda: False, said.append)
+    assert declined == 1 and said[-1] == "Nothing destroyed."
+    # The work queue: the page of the upload check (received there, so in flight) and one more.
+    assert "  - queue eulereye-local-pages: 2 message(s) deleted (1 waiting, 1 in flight, 0 delayed)" in said
+    assert "  - queue eulereye-local-pages-dlq: 1 message(s) deleted (1 waiting, 0 in flight, 0 delayed)" in said
+    assert "  - queue eulereye-local-scaler-failures: 0 message(s) deleted (0 waiting, 0 in flight, 0 delayed)" in said
+    assert f"  - image repository {repository}: 1 image(s) deleted" in said
+    resources = terraform.resources()
+    # moto runs without the TLS-only bucket policy, the one documented import it cannot have.
+    from_state = {command.split("'")[1] for command in import_commands(resources)}
+    assert from_state == documented_imports() - {"module.storage.aws_s3_bucket_policy.this[0]"}
+
+    said.clear()
+    assert teardown(terraform, lambda service, region: platform.client(service), lambda: True, said.append) == 0
     state = json.loads(platform.state.read_text())
     assert [r for r in state["resources"] if r["mode"] == "managed"] == []
+    assert platform.client("ecr").describe_repositories()["repositories"] == []
+    assert [b["Name"] for b in platform.client("s3").list_buckets()["Buckets"]] == [outputs["bucket_name"]]
+    assert f"'module.storage.aws_s3_bucket.this' {outputs['bucket_name']}" in "\n".join(said)
     ecs = platform.client("ecs")
     clusters = ecs.describe_clusters(clusters=ecs.list_clusters()["clusterArns"])["clusters"]
     assert all(cluster["status"] == "INACTIVE" for cluster in clusters)
-    assert platform.client("s3").list_buckets()["Buckets"] == []
+    platform.delete_bucket(outputs["bucket_name"])
 
 
 def test_platform_lifecycle_on_moto(platform):
@@ -138,4 +184,4 @@ def test_platform_lifecycle_on_moto(platform):
     check_scaler_gets_its_contract_and_no_public_ips(platform)
     check_a_page_upload_reaches_the_work_queue(platform)
     check_plan_review_passes_no_change_and_blocks_queue_replacement(platform)
-    check_destroy_spares_the_bucket_until_it_is_released(platform)
+    check_destroy_warns_empties_the_registry_and_keeps_the_bucket(platform)

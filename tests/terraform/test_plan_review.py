@@ -1,17 +1,21 @@
-"""The plan review's verdicts on small plans (the real-plan case runs in test_local_platform)."""
+"""The plan review's verdicts on small plans, and on a real errored plan of the root module
+(the real-plan case of a deployed platform runs in test_local_platform)."""
 
 from __future__ import annotations
 
 import json
+import sys
 
 import pytest
 
+from tests.terraform.helpers import REPO, ROOT_MODULE, run
 from tools.plan_review import main, markdown, review
 
 
 def change(address: str, actions: list[str], after: dict | None = None) -> dict:
-    resource_type = address.split(".")[-2]
-    return {"address": address, "type": resource_type, "change": {"actions": actions, "after": after or {}}}
+    resource_type, name = address.split(".")[-2:]
+    return {"address": address, "type": resource_type, "name": name,
+            "change": {"actions": actions, "after": after or {}}}
 
 
 def plan(*changes: dict) -> dict:
@@ -38,6 +42,9 @@ def test_a_plain_create_passes_and_is_counted():
     ("module.storage.aws_s3_bucket.this", ["delete"]),
     ("module.queue.aws_sqs_queue.work", ["delete", "create"]),
     ("module.queue.aws_sqs_queue.dead_letter", ["create", "delete"]),
+    ("module.registry.aws_ecr_repository.this", ["delete", "create"]),
+    ("module.registry.aws_ecr_repository.this", ["delete"]),
+    ("module.compute.aws_iam_role.task", ["create", "delete"]),
 ])
 def test_destroying_or_replacing_data_is_blocked(address, actions):
     result = review(plan(change(address, actions)))
@@ -91,3 +98,34 @@ def test_cli_exit_codes(tmp_path, capsys):
     assert main([str(plan_file), "--allow", "destroy"]) == 0
     assert main([str(tmp_path / "missing.json")]) == 2
     assert "cannot read" in capsys.readouterr().err
+
+
+def test_replacing_other_roles_is_not_a_destroy_finding():
+    result = review(plan(change("module.compute.aws_iam_role.execution", ["delete", "create"])))
+    assert "destroy" not in rules(result)
+
+
+@pytest.mark.parametrize("flags", [{"errored": True, "applyable": False, "complete": False},
+                                   {"applyable": False}, {"complete": False}])
+def test_an_unusable_plan_is_refused_whatever_is_allowed(tmp_path, flags):
+    plan_file = tmp_path / "plan.json"
+    plan_file.write_text(json.dumps({**plan(), **flags}))
+    assert main([str(plan_file), "--allow", "destroy", "--allow", "wildcards", "--allow", "public"]) == 1
+    assert "**Verdict: refused**" in markdown(review(json.loads(plan_file.read_text())), set())
+
+
+def test_a_real_errored_plan_is_refused(tf_env, tmp_path):
+    """`make plan` without AWS credentials: terraform fails but still saves the plan, marked
+    errored and with no changes. Reviewed, it must not read as "0 to add ... ok"."""
+    env = {**tf_env, "TF_DATA_DIR": str(tmp_path / ".terraform"), "AWS_EC2_METADATA_DISABLED": "true",
+           "AWS_CONFIG_FILE": str(tmp_path / "none"), "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none")}
+    init = run(["terraform", f"-chdir={ROOT_MODULE}", "init", "-input=false", "-backend=false"], env=env)
+    assert init.returncode == 0, init.stderr
+    plan_file = tmp_path / "tfplan"
+    planned = run(["terraform", f"-chdir={ROOT_MODULE}", "plan", "-input=false", "-no-color",
+                   f"-out={plan_file}", "-var", "image_tag=abc123"], env=env)
+    assert planned.returncode != 0 and plan_file.exists(), planned.stderr
+    reviewed = run([sys.executable, "tools/plan_review.py", str(plan_file), "--chdir", str(ROOT_MODULE),
+                    "--out", str(tmp_path / "review.md")], cwd=REPO, env=env)
+    assert reviewed.returncode == 1, reviewed.stdout + reviewed.stderr
+    assert "terraform plan failed" in reviewed.stdout and "Verdict: ok" not in reviewed.stdout

@@ -12,6 +12,7 @@ from eulereye.config import DEFAULT_MAX_PIXELS
 from eulereye.imaging import load_frames
 from eulereye.model import Line, Page, Section, Word
 from eulereye.outputs.alto import alto_xml
+from tools.testdata import data_path
 
 OURS = "{http://www.loc.gov/standards/alto/ns-v4#}"
 # LoC's JPEG derivative of each page, the resolution it has (1/8 of LoC's inch1200 units; the
@@ -52,13 +53,12 @@ def as_read(string: ET.Element) -> str:
 
 
 @pytest.mark.parametrize("stem, dpi, marks_hyphens", PAGES)
-def test_ndnp_alto_matches_the_library_of_congress_shape(shared_dir, alto_schema, stem, dpi, marks_hyphens):
-    scans = shared_dir / "data" / "news-scans"
-    image = scans / f"{stem}.jpg"
+def test_ndnp_alto_matches_the_library_of_congress_shape(alto_schema, stem, dpi, marks_hyphens):
+    image = data_path(f"news-scans/{stem}.jpg")
     frame = next(load_frames(image.read_bytes(), image.name, max_pixels=DEFAULT_MAX_PIXELS))
     assert frame.dpi in (dpi, 152.0)  # read from the file (JFIF)
     height, width = frame.gray.shape
-    loc = ET.parse(scans / f"{stem}.loc-alto.xml").getroot()
+    loc = ET.parse(data_path(f"news-scans/{stem}.loc-alto.xml")).getroot()
     LOC = namespace(loc)
     ours = ET.fromstring(alto_xml(loc_page(loc, stem, width, height, dpi), source_name=f"batch/{image.name}",
                                   software_version="0", engine="tesseract", profile="ndnp"))

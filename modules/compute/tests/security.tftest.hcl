@@ -112,9 +112,14 @@ run "runs_the_worker_locked_down_with_the_env_contract" {
       "EULEREYE_ENGINE", "EULEREYE_SEGMENTER", "EULEREYE_LANG", "EULEREYE_LOG_FORMAT",
       "EULEREYE_IDLE_SECONDS", "EULEREYE_VISIBILITY_TIMEOUT", "EULEREYE_JOBS",
       "EULEREYE_FORMATS", "EULEREYE_ALTO_PROFILE", "EULEREYE_DPI", "EULEREYE_PAGE_TIMEOUT",
-      "EULEREYE_RATE_TABLE", "EULEREYE_TEXTRACT_TPS",
+      "EULEREYE_RATE_TABLE", "EULEREYE_TEXTRACT_TPS", "EULEREYE_IMAGE_TAG",
     ])
     error_message = "The worker must get exactly the EULEREYE_* environment of its contract."
+  }
+
+  assert {
+    condition     = output.worker_environment.EULEREYE_IMAGE_TAG == "abc1234"
+    error_message = "The task must tell the worker its image tag, for the manifests."
   }
 
   assert {

@@ -13,7 +13,7 @@ variables {
   scaler_function_name          = "eulereye-test-scaler"
   upload_rule_name              = "eulereye-test-page-uploaded"
   undelivered_events_queue_name = "eulereye-test-undelivered-events"
-  worker_log_group_name         = "/ecs/eulereye-test-worker"
+  worker_log_group_name         = "/eulereye/eulereye-test/worker"
   alarm_subscription_waiver     = "terraform test: nobody to notify"
 }
 

@@ -111,11 +111,24 @@ run "uses_an_existing_vpc" {
   }
 }
 
-run "rejects_a_single_az" {
+run "offers_a_single_az_for_small_archives" {
   command = plan
 
   variables {
     az_count = 1
+  }
+
+  assert {
+    condition     = length(aws_subnet.private) == 1 && length(aws_route_table_association.private) == 1
+    error_message = "az_count = 1 must create one private subnet (the cheapest profile)."
+  }
+}
+
+run "rejects_more_azs_than_a_region_has" {
+  command = plan
+
+  variables {
+    az_count = 7
   }
 
   expect_failures = [var.az_count]
