@@ -14,9 +14,10 @@ def register(subparsers) -> None:
                     "input that was never settled (a lost S3 event, a lost message). While the work "
                     "queue still holds messages those inputs may just be waiting: nothing is queued "
                     "then unless --while-busy. Prints what it found and did as JSON.")
-    parser.add_argument("--bucket", default=settings.bucket or None, required=not settings.bucket)
+    parser.add_argument("--bucket", default=settings.bucket or None, required=not settings.bucket,
+                        help="the page bucket (default: EULEREYE_BUCKET)")
     parser.add_argument("--queue-url", default=settings.queue_url or None, required=not settings.queue_url,
-                        help="work queue (default EULEREYE_QUEUE_URL)")
+                        help="the work queue (default: EULEREYE_QUEUE_URL)")
     parser.add_argument("--dry-run", action="store_true", help="report only; queue nothing")
     parser.add_argument("--while-busy", action="store_true",
                         help="queue even while the work queue holds messages (a page queued twice "
