@@ -15,6 +15,7 @@ import boto3
 import pytest
 
 from eulereye.isolation import death_reason, pixel_limits, run_alone
+from eulereye.logs import configure
 from eulereye.worker import Worker, default_pipeline, init_process, main
 from tests.cloud.conftest import error_response
 from tests.cloud.test_worker import BUCKET, eventbridge, png, settings_for
@@ -81,8 +82,9 @@ def manifests(s3) -> list[str]:
 
 
 @pytest.mark.parametrize("poison, reason", [("poison", "SIGKILL"), ("hang", "timed out after 4 s")])
-def test_a_page_that_kills_or_hangs_its_process_fails_alone_with_its_reason(server, poison, reason):
+def test_a_page_that_kills_or_hangs_its_process_fails_alone_with_its_reason(server, poison, reason, capsys):
     s3, sqs, queue, dlq = server
+    configure("json")
     good = [f"good{i}" for i in range(3)]
     upload(s3, sqs, queue, [good[0], poison, *good[1:]])
 
@@ -98,6 +100,10 @@ def test_a_page_that_kills_or_hangs_its_process_fails_alone_with_its_reason(serv
     assert depth(sqs, dlq) == 1
     # A neighbour finished just before the pool broke is found done when it runs alone again.
     assert worker.counts["ok"] + worker.counts["skipped"] == 3 and worker.counts["crashed"] >= 2
+    # Failed for good: counted by the PagesFailed metric filter (modules/monitoring/operations.tf).
+    lines = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line.startswith("{")]
+    finished = [line for line in lines if line.get("event") == "page finished" and line.get("page") == poison]
+    assert [line["status"] for line in finished] == ["failed"]
 
 
 def denied_pipeline(settings, store):
