@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 from collections import Counter
@@ -9,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from eulereye.outputs.naming import output_path, page_name
+from eulereye.outputs.naming import frame_name, output_path, page_name
 
 # Every file a successfully processed page has (DESIGN.md output contract), manifest last.
 PAGE_FILES = (("ocr_plain_text", None), ("ocr_coords", None), ("ocr_coords", ".json"),
@@ -39,11 +40,25 @@ def output_keys(s3, bucket: str, prefix: str) -> set[str]:
     return keys
 
 
+def _complete(keys: set[str], output_prefix: str, name: str) -> bool:
+    return all(output_prefix + output_path(kind, name, suffix) in keys for kind, suffix in PAGE_FILES)
+
+
+def _all_frames_complete(s3, bucket: str, keys: set[str], output_prefix: str, name: str) -> bool:
+    """A multi-page input: every frame its first frame's manifest counts is complete."""
+    first = frame_name(name, 0, 2)
+    if output_prefix + output_path("manifest", first) not in keys:
+        return False
+    body = s3.get_object(Bucket=bucket, Key=output_prefix + output_path("manifest", first))["Body"].read()
+    frames = json.loads(body)["image"]["frames"]
+    return all(_complete(keys, output_prefix, frame_name(name, i, frames)) for i in range(frames))
+
+
 def ledger(s3, bucket: str, input_keys: list[str], input_prefix: str, output_prefix: str) -> Ledger:
     names = [page_name(key[len(input_prefix):]) for key in input_keys]
     keys = output_keys(s3, bucket, output_prefix)
-    done = {n for n in names
-            if all(output_prefix + output_path(kind, n, suffix) in keys for kind, suffix in PAGE_FILES)}
+    done = {n for n in names if _complete(keys, output_prefix, n)
+            or _all_frames_complete(s3, bucket, keys, output_prefix, n)}
     failed = {n for n in names if output_prefix + output_path("errors", n) in keys}
     return Ledger(names, done, failed)
 
@@ -73,6 +88,7 @@ class Row:
     workers: int  # worker processes (Fargate tasks) that ran
     killed: int  # of them, killed with SIGKILL mid-page
     wall_s: float
+    notes: str = ""  # what else the scenario measured
 
     @property
     def pages_per_min(self) -> float:
@@ -80,7 +96,7 @@ class Row:
 
 
 HEADER = ("figure", "pages", "done", "failed", "lost", "duplicates", "RunTask calls",
-          "faults: throttled / killed / S3 503", "workers", "wall time", "pages/min")
+          "faults: throttled / killed / S3 503", "workers", "wall time", "pages/min", "notes")
 
 
 def table(rows: list[Row]) -> str:
@@ -88,7 +104,7 @@ def table(rows: list[Row]) -> str:
     for r in rows:
         cells = (r.figure, r.pages, r.done, r.failed, r.lost, r.duplicates, r.run_task_calls,
                  f"{r.throttled} / {r.killed} / {r.s3_slowdowns}", r.workers,
-                 f"{r.wall_s:.1f} s", f"{r.pages_per_min:.0f}")
+                 f"{r.wall_s:.1f} s", f"{r.pages_per_min:.0f}", r.notes)
         lines.append("| " + " | ".join(str(c) for c in cells) + " |")
     return "\n".join(lines) + "\n"
 

@@ -6,7 +6,8 @@ random fraction that is answered the way AWS answers when it is overloaded, befo
 them (so a refused request has no effect, exactly as with AWS):
 
 - ECS ``RunTask``: HTTP 400 ``ThrottlingException``;
-- S3 object ``PUT`` (uploads and outputs): HTTP 503 ``SlowDown``.
+- S3 object ``PUT`` (uploads and outputs): HTTP 503 ``SlowDown``; also the first PUT of each
+  key that ends with one of ``s3_put_fail_keys`` (a fault at a chosen point of a page).
 
 No product code knows about this proxy. It also counts requests per service and operation,
 which is how the runner reports RunTask calls, and every object S3 stored (a 2xx answer to a
@@ -39,6 +40,7 @@ class FaultPlan:
     # RunTask calls (they scale with tasks, not pages) still sees the retries work
     run_task_throttle_first: int = 0
     s3_put_slowdown: float = 0.0  # fraction of S3 object PUTs answered 503 SlowDown
+    s3_put_fail_keys: tuple[str, ...] = ()  # the first PUT of a key ending so: 503 SlowDown
     seed: int = 0
 
 
@@ -72,6 +74,7 @@ class FaultProxy:
         self.injected: Counter[tuple[str, str]] = Counter()
         self.stored: Counter[str] = Counter()  # "bucket/key" -> whole-object PUTs S3 accepted
         self._random = random.Random(plan.seed)
+        self._keys_to_fail = set(plan.s3_put_fail_keys)
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
@@ -94,6 +97,7 @@ class FaultProxy:
         with self._lock:
             self.plan = plan
             self._random = random.Random(plan.seed)
+            self._keys_to_fail = set(plan.s3_put_fail_keys)
 
     def reset_counts(self) -> None:
         with self._lock:
@@ -101,10 +105,17 @@ class FaultProxy:
             self.injected.clear()
             self.stored.clear()
 
-    def fault_for(self, op: tuple[str, str]) -> tuple[int, str, bytes] | None:
+    def fault_for(self, op: tuple[str, str], path: str = "") -> tuple[int, str, bytes] | None:
         """Counts the request and decides whether AWS "refuses" it."""
         with self._lock:
             self.requests[op] += 1
+            key = unquote(urlsplit(path).path)
+            chosen = next((k for k in self._keys_to_fail if key.endswith(k)), None) \
+                if op == ("s3", "PUT object") else None
+            if chosen is not None:
+                self._keys_to_fail.discard(chosen)
+                self.injected[op] += 1
+                return SLOW_DOWN
             fraction, answer = {("ecs", "RunTask"): (self.plan.run_task_throttle, THROTTLING),
                                 ("s3", "PUT object"): (self.plan.s3_put_slowdown, SLOW_DOWN)
                                 }.get(op, (0.0, None))
@@ -162,7 +173,7 @@ def _handler_for(proxy: FaultProxy) -> type[BaseHTTPRequestHandler]:
         def _forward(self) -> None:
             body = _read_body(self)
             op = operation(self.command, self.path, self.headers)
-            fault = proxy.fault_for(op)
+            fault = proxy.fault_for(op, self.path)
             if fault:
                 status, content_type, payload = fault
                 self._answer(status, [("Content-Type", content_type),

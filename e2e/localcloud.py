@@ -58,7 +58,8 @@ class LocalCloud:
                                  cluster=self.outputs["cluster_name"],
                                  function_name=self.scaler_function(),
                                  lambda_zip=Path(self.platform.variables["lambda_zip_path"]),
-                                 workdir=self.workdir, schedule_s=self.schedule_s).start()
+                                 workdir=self.workdir, schedule_s=self.schedule_s,
+                                 nudge_queue_url=self.outputs["nudge_queue_url"]).start()
         return self
 
     def stop(self) -> None:

@@ -3,13 +3,17 @@
 - the Lambda service and the EventBridge schedule: every ``schedule_s`` seconds it invokes the
   scaler's handler, from the deployed zip, with the function's environment read back from the
   Lambda API (a compressed clock: the platform's schedule is one minute);
+- the SQS event source mapping of the upload nudges: it gathers the nudge queue's messages for
+  ``nudge_window_s`` (up to 10,000), invokes the scaler once with the batch and deletes it, as
+  Lambda does (the platform's window is 20 s);
 - Fargate: for every task that RunTask started (read from the ECS API) it runs the task's
   container command as a process, with exactly the environment of the task definition and the
   task's overrides, plus what Fargate itself provides (region, role credentials, endpoint);
   when the process exits it stops the task, when the task is stopped it stops the process.
 
 Fault injection: ``KillPlan`` kills chosen worker processes with SIGKILL (the whole process
-group, as when a container dies) in the middle of a page.
+group, as when a container dies) in the middle of a page, and kills the one process that takes
+a poison page (a page that crashes whatever process reads it) each time it starts it.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 import zipfile
 from collections import Counter
 from dataclasses import dataclass
@@ -42,6 +47,7 @@ class KillPlan:
     minimum: int = 0  # and at least this many, so a short run still sees kills
     within_pages: int = 20  # a killed process dies during one of its first N pages
     seed: int = 0
+    poison_keys: tuple[str, ...] = ()  # a page whose key ends so kills its process, every time
 
 
 def image_command(dockerfile: Path = DOCKERFILE) -> tuple[list[str], list[str]]:
@@ -71,11 +77,13 @@ class WorkerProcess:
     """One Fargate task's container, as a process group; its output goes to ``log_path``."""
 
     def __init__(self, task_arn: str, command: list[str], env: dict[str, str], log_path: Path,
-                 kill_at: tuple[int, str] | None = None):
+                 kill_at: tuple[int, str] | None = None, poison_keys: tuple[str, ...] = ()):
         self.task_arn = task_arn
         self.log_path = log_path
         self.kill_at = kill_at  # (page index, event): SIGKILL when that event is logged
+        self.poison_keys = poison_keys
         self.killed = False
+        self.poisoned = 0  # page processes killed by a poison page
         self.events: Counter[str] = Counter()
         self.page_events: Counter[tuple[str, str]] = Counter()  # (event, page): e.g. "skipped"
         self.process = subprocess.Popen(local_command(command), env=env, cwd=REPO,
@@ -105,6 +113,16 @@ class WorkerProcess:
             self.page_events[(name, entry["page"])] += 1
         if self.kill_at and (self.events[name] - 1, name) == self.kill_at:
             self.kill()
+        if name == "page started" and str(entry.get("key", "")).endswith(self.poison_keys or ("\0",)):
+            self._poison(entry.get("pid"))
+
+    def _poison(self, pid) -> None:
+        """The page crashes the process reading it (as a segfault in a decoder would)."""
+        try:
+            os.kill(int(pid), signal.SIGKILL)
+            self.poisoned += 1
+        except (ProcessLookupError, TypeError, ValueError):
+            pass
 
     def kill(self) -> None:
         self.killed = True
@@ -136,7 +154,8 @@ class TaskRunner:
 
     def __init__(self, *, aws, client_url: str, cluster: str, function_name: str,
                  lambda_zip: Path, workdir: Path, schedule_s: float = 2.0,
-                 kill_plan: KillPlan = KillPlan()):
+                 kill_plan: KillPlan = KillPlan(), nudge_queue_url: str | None = None,
+                 nudge_window_s: float = 2.0):
         self.aws = aws  # service -> client straight to moto: the runner is AWS, not a client
         self.client_url = client_url  # what tasks and the Lambda see (through the fault proxy)
         self.cluster = cluster
@@ -154,10 +173,17 @@ class TaskRunner:
         self._stopping = threading.Event()
         self._lock = threading.Lock()
         self._code_dir = self._unpack(lambda_zip)
+        self.nudge_queue_url = nudge_queue_url
+        self.nudge_window_s = nudge_window_s
+        self.invocations: Counter[str] = Counter()  # scaler invocations per trigger
+        self.nudges_taken = 0
         self._threads = [threading.Thread(target=self._loop, args=(self.invoke_scaler, schedule_s),
                                           name="scaler-schedule", daemon=True),
                          threading.Thread(target=self._loop, args=(self.sync_tasks, 0.5),
                                           name="fargate", daemon=True)]
+        if nudge_queue_url:
+            self._threads.append(threading.Thread(target=self._loop, args=(self.drain_nudges, 0.2),
+                                                  name="nudge-mapping", daemon=True))
 
     # -- lifecycle ----------------------------------------------------------------------------
     def start(self) -> TaskRunner:
@@ -177,6 +203,8 @@ class TaskRunner:
     def set_kill_plan(self, plan: KillPlan) -> None:
         with self._lock:
             self.kill_plan = plan
+            for worker in self.workers.values():  # poison pages kill in running tasks too
+                worker.poison_keys = plan.poison_keys
             self._random = random.Random(plan.seed)
             self._planned_kills = self._processes_under_plan = 0
 
@@ -195,19 +223,44 @@ class TaskRunner:
             archive.extractall(code_dir)
         return code_dir
 
-    def invoke_scaler(self) -> None:
+    def invoke_scaler(self, event: dict | None = None) -> bool:
+        """One invocation (the schedule's event by default); True when the handler succeeded."""
+        event = event or {"source": "aws.events", "detail-type": "Scheduled Event", "detail": {}}
         config = self.aws("lambda").get_function_configuration(
             FunctionName=self.function_name)
         env = {**host_env(), **aws_env(self.client_url),
                **config.get("Environment", {}).get("Variables", {})}
         env.pop("PYTHONPATH")  # the Lambda runtime sees only its own code
-        event = {"source": "aws.events", "detail-type": "Scheduled Event", "detail": {}}
+        self.invocations["nudges" if "Records" in event else "schedule"] += 1
         with open(self.workdir / "scaler.log", "ab") as log:
-            subprocess.run(  # a failed invocation is in scaler.log; the next tick tries again
+            done = subprocess.run(  # a failed invocation is in scaler.log; the next tick tries again
                 [sys.executable, str(REPO / "e2e" / "invoke_lambda.py"), str(self._code_dir),
                  config["Handler"]],
                 input=json.dumps(event).encode(), stdout=log, stderr=subprocess.STDOUT,
                 env=env, timeout=config.get("Timeout", 60))
+        return done.returncode == 0
+
+    def drain_nudges(self, batch_limit: int = 10_000) -> None:
+        """Lambda's SQS event source mapping: gather nudges for a window, one invocation per
+        batch, the batch deleted when the handler succeeded (else it returns to the queue)."""
+        sqs = self.aws("sqs")
+        first = sqs.receive_message(QueueUrl=self.nudge_queue_url, MaxNumberOfMessages=10,
+                                    WaitTimeSeconds=1).get("Messages", [])
+        if not first:
+            return
+        batch, deadline = list(first), time.monotonic() + self.nudge_window_s
+        while len(batch) < batch_limit and time.monotonic() < deadline:
+            batch += sqs.receive_message(QueueUrl=self.nudge_queue_url, MaxNumberOfMessages=10,
+                                         WaitTimeSeconds=0).get("Messages", [])
+        records = [{"eventSource": "aws:sqs", "messageId": m["MessageId"], "body": m["Body"]}
+                   for m in batch]
+        if not self.invoke_scaler({"Records": records}):
+            return
+        self.nudges_taken += len(batch)
+        for start in range(0, len(batch), 10):
+            sqs.delete_message_batch(QueueUrl=self.nudge_queue_url, Entries=[
+                {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]}
+                for i, m in enumerate(batch[start:start + 10])])
 
     # -- Fargate --------------------------------------------------------------------------------
     def sync_tasks(self) -> None:
@@ -258,7 +311,8 @@ class TaskRunner:
         task_id = task["taskArn"].rsplit("/", 1)[-1]
         kill_at = self._kill_point()
         self.workers[task["taskArn"]] = WorkerProcess(
-            task["taskArn"], command, env, self.workdir / "tasks" / f"{task_id}.log", kill_at)
+            task["taskArn"], command, env, self.workdir / "tasks" / f"{task_id}.log", kill_at,
+            self.kill_plan.poison_keys)
         (self.workdir / "tasks" / f"{task_id}.env.json").write_text(json.dumps(
             {"command": command, "environment": {k: v for k, v in env.items()
                                                  if k.startswith(("EULEREYE_", "AWS_REGION"))}},

@@ -11,7 +11,8 @@ from eulereye import __version__
 from eulereye.logs import configure, get_logger
 
 # Verb modules under eulereye.commands, in the order `--help` lists them.
-VERBS = ["process", "synth", "train", "eval", "render", "report", "worker", "upload", "status", "retry"]
+VERBS = ["process", "synth", "train", "eval", "render", "report", "worker", "upload", "status", "retry",
+         "reconcile"]
 
 
 DESCRIPTION = ("Turn scanned newspaper pages into searchable text, section by section. "

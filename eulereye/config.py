@@ -27,7 +27,7 @@ class Settings:
     engine: str = "tesseract"
     segmenter: str = "auto"
     lang: str = "eng"
-    max_pixels: int = DEFAULT_MAX_PIXELS
+    max_pixels: int = 0  # 0: DEFAULT_MAX_PIXELS locally; the worker derives it from its memory
     jobs: int = 0  # 0: one per CPU
     log_format: str = "auto"  # auto | json | console
     idle_seconds: int = 120  # the worker exits after this long without work
@@ -38,6 +38,9 @@ class Settings:
     formats: str = ""  # output formats, comma-separated (eulereye.outputs.formats); "" = default set
     alto_profile: str = "pixel"  # pixel | ndnp
     dpi: int = 0  # resolution of images whose file states none (0: none)
+    page_timeout: int = 900  # worker: seconds one page may take before it is stopped
+    rate_table: str = ""  # DynamoDB table counting Textract calls across the fleet
+    textract_tps: int = 0  # fleet-wide Textract calls per second (0: no cap)
     image_tag: str = ""  # the worker image's tag (set by the task definition); kept in manifests
 
     @classmethod

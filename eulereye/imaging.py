@@ -22,12 +22,13 @@ What is refused, each with a one-line message saying what was found:
 from __future__ import annotations
 
 import io
+import json
 import re
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 import numpy as np
 from PIL import Image, UnidentifiedImageError
@@ -36,16 +37,14 @@ from eulereye.errors import BadImageError, ImageTooLargeError, UnsupportedFormat
 from eulereye.logs import get_logger
 from eulereye.truncation import missing_part
 
+# The one list of page suffixes, shared with Terraform (the upload rule routes exactly these).
+_SUFFIXES = json.loads((Path(__file__).parent / "page_suffixes.json").read_text())
 # File suffix -> the format a file with it should hold (the content decides what is decoded).
-_SUFFIX_FORMATS = {
-    ".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".tif": "TIFF", ".tiff": "TIFF",
-    ".jp2": "JPEG 2000", ".j2k": "JPEG 2000", ".jpx": "JPEG 2000",
-}
+_SUFFIX_FORMATS: dict[str, str] = _SUFFIXES["supported"]
 SUPPORTED_SUFFIXES = frozenset(_SUFFIX_FORMATS)
 # Image types we recognise but do not take: inside a folder they are reported as failed pages
 # rather than silently passed over. Other files there (METS, notes, checksums) are ignored.
-OTHER_IMAGE_SUFFIXES = frozenset({".gif", ".bmp", ".webp", ".pdf", ".heic", ".jxl", ".pnm",
-                                  ".pgm", ".ppm", ".pbm", ".ico", ".svg"})
+OTHER_IMAGE_SUFFIXES = frozenset(_SUFFIXES["unsupported"])
 PAGE_SUFFIXES = SUPPORTED_SUFFIXES | OTHER_IMAGE_SUFFIXES  # what counts as a page to process
 
 # Pillow's format names we decode. MPO is what Pillow calls a JPEG carrying extra camera

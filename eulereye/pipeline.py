@@ -4,8 +4,12 @@ Stages, data flowing one way:
   load (image intake) -> straighten (deskew) -> segment (regions in reading order)
   -> OCR (lines per region) -> page model in original coordinates -> outputs, manifest last.
 
-A permanent failure (bad image, unsupported format) is recorded under errors/ and reported in
-the outcome; a transient one (``TransientError``) propagates so the caller can retry later.
+A permanent failure (bad image, unsupported format, a refused key) is recorded under errors/
+and reported in the outcome; anything else propagates (``errors.classify`` tells the caller
+whether to retry later or to stop: a configuration fault).
+
+An input is done only when every one of its frames has a manifest for this very input (ETag)
+and these settings; a retry of a half-done multi-page file writes exactly the missing frames.
 """
 
 from __future__ import annotations
@@ -23,16 +27,17 @@ import numpy as np
 from eulereye import __version__
 from eulereye.config import DEFAULT_MAX_PIXELS, cpu_count
 from eulereye.deskew import Straightened, straighten
-from eulereye.errors import PageError
+from eulereye.errors import BadKeyError, PageError
 from eulereye.imaging import load_frames
 from eulereye.logs import get_logger
 from eulereye.model import TEXTLESS_KINDS, Line, Page, Region, Section, Word
 from eulereye.ocr import get_engine
 from eulereye.outputs.alto import require_dpi
 from eulereye.outputs.formats import DEFAULT_FORMATS
-from eulereye.outputs.naming import frame_name, output_path, page_name
+from eulereye.outputs.naming import check_relpath, escaped_name, frame_name, output_path, page_name
 from eulereye.outputs.store import Store
 from eulereye.outputs.writers import Source, format_files, to_json
+from eulereye.outputs.xmltext import xml_safe
 from eulereye.segment import get_segmenter
 from eulereye.textquality import page_quality
 
@@ -58,8 +63,9 @@ class Options:
 class FileOutcome:
     name: str
     status: str  # ok | skipped | failed
-    pages: int = 0
+    pages: int = 0  # frames processed now
     words: int = 0
+    frames_kept: int = 0  # frames already done for this input (an earlier, interrupted run)
     seconds: float = 0.0
     error: str | None = None
 
@@ -76,8 +82,10 @@ class Timings:
 
 
 def _to_original(lines: list[Line], straight: Straightened) -> list[Line]:
-    return [Line([Word(w.text, w.confidence, straight.to_original(w.bbox)) for w in line.words])
-            for line in lines]
+    """Lines in original coordinates, words reduced to what XML can carry (empty ones dropped)."""
+    moved = [Line([Word(xml_safe(w.text), w.confidence, straight.to_original(w.bbox))
+                   for w in line.words if xml_safe(w.text).strip()]) for line in lines]
+    return [line for line in moved if line.words]
 
 
 def read_text(engine, gray: np.ndarray, regions: list[Region], name: str) -> list[list[Line]]:
@@ -130,9 +138,13 @@ class Pipeline:
     def process_file(self, data: bytes, relpath: str, *, name: str | None = None,
                      source: dict | None = None, on_page=None) -> FileOutcome:
         """``on_page(index, count)`` is called after each frame is written (progress bars)."""
-        name = name or page_name(relpath)
         source = {"key": relpath, "size": len(data), **(source or {})}
         source.setdefault("etag", hashlib.md5(data).hexdigest())  # the worker brings S3's
+        try:
+            check_relpath(relpath)
+        except BadKeyError as exc:
+            return self.refuse(relpath, source, exc)
+        name = name or page_name(relpath)
         start = time.perf_counter()
         if not self.options.force and self.is_done(name, source["etag"]):
             log.info("skipped", page=name, reason="unchanged input already processed")
@@ -140,8 +152,12 @@ class Pipeline:
         outcome = FileOutcome(name, "ok")
         try:
             for frame in load_frames(data, relpath, max_pixels=self.options.max_pixels):
-                page = self._process_frame(frame.gray, frame_name(name, frame.index, frame.count),
-                                           source, frame_info=(frame.index, frame.count),
+                framed = frame_name(name, frame.index, frame.count)
+                if not self.options.force and self._finished(framed, source["etag"]):
+                    outcome.frames_kept += 1  # done before an interruption: not redone
+                    continue
+                page = self._process_frame(frame.gray, framed, source,
+                                           frame_info=(frame.index, frame.count),
                                            dpi=frame.dpi or self.options.dpi)
                 outcome.pages += 1
                 outcome.words += page.word_count
@@ -152,14 +168,18 @@ class Pipeline:
                 raise
             self.record_failure(name, source, exc)
             outcome.status, outcome.error = "failed", f"{type(exc).__name__}: {exc}"
-        except Exception as exc:  # a bug must cost one page, never the batch
-            log.exception("page crashed", page=name)
-            self.record_failure(name, source, exc)
-            outcome.status, outcome.error = "failed", f"{type(exc).__name__}: {exc}"
         else:
             self.store.delete(output_path("errors", name))  # an earlier failure is now fixed
+        if outcome.frames_kept:
+            log.info("frames kept", page=name, kept=outcome.frames_kept, processed=outcome.pages)
         outcome.seconds = round(time.perf_counter() - start, 3)
         return outcome
+
+    def refuse(self, relpath: str, source: dict, exc: BadKeyError) -> FileOutcome:
+        """Record a key that cannot name outputs, under its escaped name."""
+        name = page_name(escaped_name(relpath))
+        self.record_failure(name, {**source, "key": escaped_name(source["key"])}, exc)
+        return FileOutcome(name, "failed", error=f"{type(exc).__name__}: {exc}")
 
     def _process_frame(self, gray: np.ndarray, name: str, source: dict,
                        frame_info: tuple[int, int], dpi: float | None = None) -> Page:
@@ -174,6 +194,8 @@ class Pipeline:
             regions = self.segmenter.segment(straight.gray)
         log.info("segmented", page=name, sections=len(regions), seconds=timings.seconds["segment"])
         with timings.stage("ocr"):
+            if hasattr(self.engine, "set_input"):  # Textract: a saved response for it is reused
+                self.engine.set_input(source)
             lines_per_region = read_text(self.engine, straight.gray, regions, name)
         page = self._page_model(name, width, height, straight, regions, lines_per_region)
         page.dpi = dpi
@@ -235,17 +257,29 @@ class Pipeline:
         }
 
     def is_done(self, name: str, etag: str) -> bool:
-        """True when the manifest of the (first frame of the) page records this very input,
-        read with the same engine, segmenter and language."""
-        for candidate in (name, frame_name(name, 0, 2)):
-            raw = self.store.get(output_path("manifest", candidate))
-            if raw is None:
-                continue
-            manifest = json.loads(raw)
-            settings = {key: manifest.get(key) for key in self._settings()}
-            return (manifest.get("input", {}).get("etag") == etag and settings == self._settings()
-                    and self._has_formats(manifest))
-        return False
+        """True when every frame of the input has a manifest recording this very input, read
+        with the same engine, segmenter and language (and every format asked for): the plain
+        name for a single-frame file, else ``<name>_f0001``... up to the frame count the first
+        frame's manifest gives."""
+        if self._finished(name, etag):
+            return True
+        first = self._finished(frame_name(name, 0, 2), etag)
+        if first is None:
+            return False
+        frames = first.get("image", {}).get("frames", 1)
+        return all(self._finished(frame_name(name, i, frames), etag) for i in range(1, frames))
+
+    def _finished(self, name: str, etag: str) -> dict | None:
+        """The manifest of page ``name`` when it records this input, these settings and
+        formats."""
+        raw = self.store.get(output_path("manifest", name))
+        if raw is None:
+            return None
+        manifest = json.loads(raw)
+        settings = {key: manifest.get(key) for key in self._settings()}
+        same = (manifest.get("input", {}).get("etag") == etag and settings == self._settings()
+                and self._has_formats(manifest))
+        return manifest if same else None
 
     def _has_formats(self, manifest: dict) -> bool:
         """Whether the page's manifest lists every format asked for now (in the same profile)."""
@@ -256,8 +290,13 @@ class Pipeline:
     def record_failure(self, name: str, source: dict, exc: Exception) -> None:
         """Write errors/<name>.json: the page failed for good (also for a file that could not
         even be read, which callers report without going through ``process_file``)."""
-        log.warning("page failed", page=name, error=type(exc).__name__, message=str(exc))
-        record = {"status": "failed", "name": name, "input": source, "error": type(exc).__name__,
-                  "message": str(exc), "permanent": getattr(exc, "permanent", True),
-                  "time": datetime.now(timezone.utc).isoformat(timespec="seconds")}
-        self.store.put(output_path("errors", name), to_json(record), "application/json")
+        write_failure(self.store, name, source, exc)
+
+
+def write_failure(store: Store, name: str, source: dict, exc: Exception, **details) -> None:
+    """errors/<name>.json: input, error class, message (and ``details``, e.g. deliveries)."""
+    log.warning("page failed", page=name, error=type(exc).__name__, message=str(exc))
+    record = {"status": "failed", "name": name, "input": source, "error": type(exc).__name__,
+              "message": str(exc), "permanent": getattr(exc, "permanent", True), **details,
+              "time": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    store.put(output_path("errors", name), to_json(record), "application/json")

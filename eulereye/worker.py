@@ -8,15 +8,28 @@ DLQ). While a page is in progress its message's visibility is extended, so a slo
 handed to a second worker; a worker that dies simply stops extending and the page comes back.
 
 Pages run in a process pool sized to the task's vCPUs (each process holds its own pipeline,
-models loaded once). SIGTERM (a Fargate Spot interruption gives 2 minutes) stops intake; pages
-in progress get ``stop_grace_seconds`` to finish, then their messages are released at once.
-The worker exits 0 after ``idle_seconds`` without work, 2 when its configuration is missing.
+models loaded once). A page runs alone (``isolation``) when it is on its last delivery, when a
+pool process died while it was in flight (so one crashing page never fails its neighbours),
+or when it has more pixels than a pool process's share of memory. Each page has a deadline
+(``page_timeout``). A page on its last delivery that still crashes or times out gets its
+``errors/`` record with the reason before SQS moves the message to the DLQ.
+
+Failures are sorted by ``errors.classify``: bad input is recorded and its message deleted; a
+configuration fault (missing model, AccessDenied, expired credentials) stops the worker with
+one log line, messages untouched, exit code 3; anything else is left for redelivery. A start-up
+self-check (``selfcheck``) finds most configuration faults within seconds.
+
+SIGTERM (a Fargate Spot interruption gives 2 minutes) stops intake; pages in progress get
+``stop_grace_seconds`` to finish, then their messages are released at once. The worker exits
+0 after ``idle_seconds`` without work, 2 when its configuration is missing, 3 on a
+configuration fault.
 """
 
 from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import signal
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -26,10 +39,18 @@ from pathlib import PurePosixPath
 from urllib.parse import unquote_plus
 
 from eulereye.config import Settings, cpu_count
-from eulereye.errors import TransientError
+from eulereye.errors import (BadKeyError, ConfigurationError, PageCrashedError, TransientError,
+                             as_classified)
 from eulereye.imaging import PAGE_SUFFIXES  # supported and unsupported images: both are pages
+from eulereye.isolation import image_pixels, pixel_limits, run_alone
 from eulereye.logs import get_logger
-from eulereye.outputs.naming import page_name
+from eulereye.outputs.naming import check_relpath, name_among, page_name
+
+EXIT_MISSING_CONFIGURATION = 2
+EXIT_CONFIGURATION_FAULT = 3
+# A failed page comes back after 5, 10, 20 ... s (at most the visibility timeout), not after a
+# whole visibility timeout: a poison page reaches its last, solitary delivery in minutes.
+RETRY_BASE_SECONDS = 5
 
 log = get_logger(role="worker")
 
@@ -96,39 +117,69 @@ def _object_keys(event, ignored: list[str]) -> list[tuple[str, str]]:
 
 # --- one page, inside a pool process ---------------------------------------------------------
 
+class NeedsWholeTaskError(TransientError):
+    """More pixels than one pool process's share of memory: the page is to run alone."""
+
+
 def default_pipeline(settings: Settings, store):
     from eulereye.outputs.formats import parse_formats
     from eulereye.pipeline import Options, Pipeline
 
-    # One OCR process per page: the pool already runs one page per vCPU.
+    # One OCR process per page: the pool already runs one page per vCPU. The pipeline takes
+    # pages up to the whole task's memory (such a page is run alone, see PageProcessor).
     options = Options(engine=settings.engine, segmenter=settings.segmenter, lang=settings.lang,
-                      jobs=1, max_pixels=settings.max_pixels,
+                      jobs=1, max_pixels=pixel_limits(settings.max_pixels, worker_slots(settings))[1],
                       formats=parse_formats(settings.formats), alto_profile=settings.alto_profile,
                       dpi=settings.dpi or None, image_tag=settings.image_tag)
     return Pipeline(options, store)
 
 
-class PageProcessor:
-    """Downloads a page and runs the pipeline on it; one per pool process."""
+def worker_slots(settings: Settings) -> int:
+    return settings.jobs or cpu_count()
 
-    def __init__(self, settings: Settings, make_pipeline=default_pipeline):
+
+def output_name(s3, bucket: str, input_prefix: str, relpath: str) -> str:
+    """The page's output name by the one naming rule (``naming.name_among``): the other page
+    files in its folder with the same stem are listed from the bucket."""
+    listing = s3.list_objects_v2(Bucket=bucket, Prefix=f"{input_prefix}{page_name(relpath)}.")
+    keys = [o["Key"][len(input_prefix):] for o in listing.get("Contents", [])]
+    return name_among(relpath, [k for k in keys if PurePosixPath(k).suffix.lower() in PAGE_SUFFIXES])
+
+
+class PageProcessor:
+    """Downloads a page and runs the pipeline on it; one per pool process (or alone)."""
+
+    def __init__(self, settings: Settings, make_pipeline=default_pipeline, alone: bool = False):
         import boto3
 
         from eulereye.outputs.s3store import S3Store
 
         self.settings = settings
+        self.alone = alone
+        self.shared_pixels = pixel_limits(settings.max_pixels, worker_slots(settings))[0]
         self.s3 = boto3.client("s3")
         self.pipeline = make_pipeline(settings, S3Store(self.s3, settings.bucket, settings.output_prefix))
 
     def __call__(self, job: PageJob) -> dict:
+        """The page's outcome; failures raised as the plain exception of their kind."""
+        try:
+            return self._process(job)
+        except Exception as exc:
+            raise as_classified(exc, f"page {job.key}") from None
+
+    def _process(self, job: PageJob) -> dict:
         from botocore.exceptions import ClientError
 
         from eulereye.outputs.s3store import is_missing, transient_errors
         from eulereye.pipeline import FileOutcome
 
-        log.info("page started", key=job.key)
-        name = page_name(job.relpath)
+        log.info("page started", key=job.key, alone=self.alone, pid=os.getpid())
+        try:
+            check_relpath(job.relpath)
+        except BadKeyError as exc:
+            return asdict(self.pipeline.refuse(job.relpath, {"key": job.key}, exc))
         with transient_errors(f"get s3://{self.settings.bucket}/{job.key}"):
+            name = output_name(self.s3, self.settings.bucket, self.settings.input_prefix, job.relpath)
             try:
                 head = self.s3.head_object(Bucket=self.settings.bucket, Key=job.key)
                 # A redelivered or duplicate event for a finished page costs no download.
@@ -141,15 +192,19 @@ class PageProcessor:
                     return {"name": job.relpath, "status": "gone"}  # deleted since the event
                 raise
             data = obj["Body"].read()
+        pixels = image_pixels(data)
+        if not self.alone and pixels and pixels > self.shared_pixels:
+            raise NeedsWholeTaskError(f"{job.key}: {pixels} pixels, more than a pool process's "
+                                      f"share ({self.shared_pixels}): running it alone")
         source = {"key": job.key, "etag": obj["ETag"].strip('"'), "size": len(data)}
         # process_file checks again: another worker may have finished the page meanwhile.
-        return asdict(self.pipeline.process_file(data, job.relpath, source=source))
+        return asdict(self.pipeline.process_file(data, job.relpath, name=name, source=source))
 
 
 _processor: PageProcessor | None = None
 
 
-def init_process(settings: Settings, make_pipeline=default_pipeline) -> None:
+def init_process(settings: Settings, make_pipeline=default_pipeline, alone: bool = False) -> None:
     """Pool initializer: a pool process ignores SIGTERM/SIGINT (the parent decides when to stop)
     and loads its pipeline before the first page."""
     global _processor
@@ -159,8 +214,8 @@ def init_process(settings: Settings, make_pipeline=default_pipeline) -> None:
         from eulereye.logs import configure
 
         configure(settings.log_format)
-    _processor = PageProcessor(settings, make_pipeline)
-    log.info("pipeline ready")
+    _processor = PageProcessor(settings, make_pipeline, alone)
+    log.info("pipeline ready", alone=alone)
 
 
 def run_page(job: PageJob) -> dict:
@@ -170,11 +225,25 @@ def run_page(job: PageJob) -> dict:
 # --- the loop ---------------------------------------------------------------------------------
 
 @dataclass
+class Attempt:
+    job: PageJob
+    started: float
+    alone: bool
+    timed_out: bool = False
+
+
+@dataclass
 class InFlight:
     receipt: str
-    futures: list[Future]
     extended_at: float
-    transient: bool = False
+    last_delivery: bool
+    receives: int = 1
+    running: dict[Future, Attempt] = field(default_factory=dict)
+    waiting: list[PageJob] = field(default_factory=list)  # to run alone
+    transient: bool = False  # some page is left for redelivery: keep the message
+
+    def settled(self) -> bool:
+        return not self.running and not self.waiting
 
 
 def process_pool(settings: Settings, slots: int):
@@ -183,18 +252,24 @@ def process_pool(settings: Settings, slots: int):
 
 class Worker:
     def __init__(self, settings: Settings, sqs, *, slots: int | None = None, executor_factory=process_pool,
-                 clock=time.monotonic, max_wait_seconds: int = 20):
+                 alone_factory=run_alone, clock=time.monotonic, max_wait_seconds: int = 20,
+                 max_receives: int = 0):
         self.settings = settings
         self.sqs = sqs
-        self.slots = slots or settings.jobs or cpu_count()
+        self.slots = slots or worker_slots(settings)
         self.executor_factory = executor_factory
         self.executor = executor_factory(settings, self.slots)
+        self.alone_factory = alone_factory
         self.clock = clock
         self.max_wait = max_wait_seconds
+        self.max_receives = max_receives  # the queue's maxReceiveCount (0: no DLQ)
         self.in_flight: dict[str, InFlight] = {}
         self.stopping_since: float | None = None
         self.pool_broken = False
-        self.counts = {"ok": 0, "skipped": 0, "failed": 0, "gone": 0, "ignored": 0, "transient": 0}
+        self.configuration_fault: ConfigurationError | None = None
+        self._errors_store = None
+        self.counts = {"ok": 0, "skipped": 0, "failed": 0, "gone": 0, "ignored": 0, "transient": 0,
+                       "alone": 0, "crashed": 0}
 
     def stop(self, *_):
         if self.stopping_since is None:
@@ -204,7 +279,7 @@ class Worker:
     def run(self) -> int:
         last_work = self.clock()
         try:
-            while True:
+            while self.configuration_fault is None:
                 now = self.clock()
                 if self.stopping_since is not None:
                     if not self.in_flight:
@@ -212,7 +287,7 @@ class Worker:
                     if now - self.stopping_since > self.settings.stop_grace_seconds:
                         self._release_all()
                         break
-                elif len(self.in_flight) < self.slots:
+                elif len(self.in_flight) < self.slots and not self._alone_pending():
                     idle_left = self.settings.idle_seconds - (now - last_work)
                     if not self.in_flight and idle_left <= 0:
                         log.info("idle, exiting", idle_seconds=self.settings.idle_seconds, **self.counts)
@@ -220,12 +295,18 @@ class Worker:
                     wait_s = 1 if self.in_flight else max(1, min(self.max_wait, int(idle_left)))
                     if self._receive(self.slots - len(self.in_flight), wait_s):
                         last_work = self.clock()
+                self._start_alone()
                 self._collect(timeout=0.5 if self.in_flight else 0)
                 if self.in_flight:
                     last_work = self.clock()
+                self._enforce_deadlines()
                 self._extend_visibility()
         finally:
             self._shutdown()
+        if self.configuration_fault is not None:
+            log.error("configuration fault", error=str(self.configuration_fault),
+                      action="worker stopped, messages left untouched", **self.counts)
+            return EXIT_CONFIGURATION_FAULT
         log.info("worker done", **self.counts)
         return 0
 
@@ -248,50 +329,146 @@ class Worker:
         if not parsed.jobs:
             self._delete(message["ReceiptHandle"])
             return
-        receives = message.get("Attributes", {}).get("ApproximateReceiveCount")
-        log.info("received", keys=[j.key for j in parsed.jobs], receives=receives, message_id=message["MessageId"])
-        futures = [self.executor.submit(run_page, job) for job in parsed.jobs]
-        self.in_flight[message["MessageId"]] = InFlight(message["ReceiptHandle"],
-                                                        futures, self.clock())
+        receives = int(message.get("Attributes", {}).get("ApproximateReceiveCount", 1))
+        last = bool(self.max_receives) and receives >= self.max_receives
+        log.info("received", keys=[j.key for j in parsed.jobs], receives=receives, last_delivery=last,
+                 message_id=message["MessageId"])
+        item = InFlight(message["ReceiptHandle"], self.clock(), last, receives)
+        if last:  # its last chance: alone, so a crash is its own and can be recorded
+            item.waiting.extend(parsed.jobs)
+        else:
+            for job in parsed.jobs:
+                item.running[self.executor.submit(run_page, job)] = Attempt(job, self.clock(), False)
+        self.in_flight[message["MessageId"]] = item
 
+    # -- pages alone ------------------------------------------------------------------------------
+    def _alone_pending(self) -> bool:
+        return any(item.waiting or any(a.alone for a in item.running.values())
+                   for item in self.in_flight.values())
+
+    def _start_alone(self) -> None:
+        """Start the next page waiting to run alone once nothing else is in flight."""
+        if any(item.running for item in self.in_flight.values()):
+            return
+        item = next((i for i in self.in_flight.values() if i.waiting), None)
+        if item is None:
+            return
+        job = item.waiting.pop(0)
+        log.info("page running alone", key=job.key, last_delivery=item.last_delivery)
+        self.counts["alone"] += 1
+        item.running[self.alone_factory(self.settings, job)] = Attempt(job, self.clock(), True)
+
+    # -- outcomes ---------------------------------------------------------------------------------
     def _collect(self, timeout: float) -> None:
-        futures = [f for item in self.in_flight.values() for f in item.futures]
+        futures = [f for item in self.in_flight.values() for f in item.running]
         if not futures:
             return
         wait(futures, timeout=timeout, return_when=FIRST_COMPLETED)
         for message_id, item in list(self.in_flight.items()):
-            if not all(f.done() for f in item.futures):
+            for future in [f for f in item.running if f.done()]:
+                self._record(item, item.running.pop(future), future)
+            if not item.settled() or self.configuration_fault is not None:
                 continue
             del self.in_flight[message_id]
-            for future in item.futures:
-                item.transient |= self._record(future)
             if item.transient:
-                self.counts["transient"] += 1  # left for SQS to redeliver
+                self.counts["transient"] += 1  # left for SQS to redeliver, after a backoff
+                self._retry_later(item)
             else:
                 self._delete(item.receipt)
         if self.pool_broken:  # a pool process died (out of memory?): start a fresh pool
             self.executor = self.executor_factory(self.settings, self.slots)
             self.pool_broken = False
 
-    def _record(self, future: Future) -> bool:
-        """Log a page's outcome; True when it must be retried later."""
+    def _record(self, item: InFlight, attempt: Attempt, future: Future) -> None:
+        """Act on one page's outcome: count it, or queue it to run alone, or keep its message."""
         try:
             outcome = future.result()
-        except BrokenProcessPool:
-            log.error("worker process died; page left for redelivery")
+        except BrokenProcessPool as exc:
             self.pool_broken = True
-            return True
-        except TransientError as exc:
-            log.warning("page transient failure; left for redelivery", error=str(exc))
-            return True
-        except Exception as exc:  # unexpected: keep the message, SQS/DLQ bound the retries
-            log.exception("page crashed; left for redelivery", error=f"{type(exc).__name__}: {exc}")
-            return True
+            if attempt.timed_out:  # the page that overran: its next delivery tries again
+                self._failed_attempt(item, attempt, exc)
+            else:
+                log.error("a worker process died; its pages run again alone", key=attempt.job.key)
+                self._retry_alone(item, attempt)
+            return
+        except NeedsWholeTaskError as exc:
+            log.info("page needs the whole task", key=attempt.job.key, reason=str(exc))
+            self._retry_alone(item, attempt)
+            return
+        except ConfigurationError as exc:
+            self.configuration_fault = exc
+            return
+        except Exception as exc:  # transient, or crashed alone: SQS/DLQ bound the retries
+            self._failed_attempt(item, attempt, exc)
+            return
         self.counts[outcome["status"]] = self.counts.get(outcome["status"], 0) + 1
         log.info("page finished", page=outcome["name"], status=outcome["status"],
                  seconds=outcome.get("seconds"), words=outcome.get("words"), error=outcome.get("error"))
-        return False
 
+    def _retry_alone(self, item: InFlight, attempt: Attempt) -> None:
+        if attempt.alone:  # already alone: nothing more to isolate
+            self._failed_attempt(item, attempt, PageCrashedError(f"{attempt.job.key}: its process died"))
+        else:
+            item.waiting.append(attempt.job)
+
+    def _failed_attempt(self, item: InFlight, attempt: Attempt, exc: BaseException) -> None:
+        """The message stays for redelivery; on the last delivery the page first gets its
+        errors/ record with the reason, so the DLQ never holds a page without one."""
+        if attempt.timed_out:
+            exc = PageCrashedError(f"{attempt.job.key}: timed out after {self.settings.page_timeout} s")
+        crashed = isinstance(exc, PageCrashedError)
+        self.counts["crashed"] += crashed
+        item.transient = True
+        if item.last_delivery and attempt.alone:
+            log.error("page failed on its last delivery; recorded, message goes to the DLQ",
+                      key=attempt.job.key, error=f"{type(exc).__name__}: {exc}")
+            self._record_last_failure(attempt.job, exc)
+        else:
+            log.warning("page failed; left for redelivery", key=attempt.job.key,
+                        error=f"{type(exc).__name__}: {exc}")
+
+    def _record_last_failure(self, job: PageJob, exc: BaseException) -> None:
+        import boto3
+
+        from eulereye.outputs.naming import escaped_name
+        from eulereye.outputs.s3store import S3Store
+        from eulereye.pipeline import write_failure
+
+        if self._errors_store is None:
+            self._errors_store = S3Store(boto3.client("s3"), self.settings.bucket, self.settings.output_prefix)
+        s3 = self._errors_store.client
+        try:
+            name = output_name(s3, self.settings.bucket, self.settings.input_prefix, job.relpath)
+        except Exception:  # noqa: BLE001 - the record matters more than the sibling rule
+            name = page_name(escaped_name(job.relpath))
+        try:
+            write_failure(self._errors_store, name, {"key": job.key}, exc,
+                          deliveries=self.max_receives, reason=str(exc))
+            log.info("page finished", page=name, status="failed", error=f"{type(exc).__name__}: {exc}")
+        except Exception as write_error:  # noqa: BLE001 - the DLQ still holds the message
+            log.error("could not write the errors/ record", key=job.key, error=str(write_error))
+
+    def _enforce_deadlines(self) -> None:
+        """A page past its deadline is stopped: alone, its process is killed; in the pool, the
+        pool's processes are (the pages beside it then run again alone)."""
+        now = self.clock()
+        pool_overdue = False
+        for item in self.in_flight.values():
+            for future, attempt in item.running.items():
+                if attempt.timed_out or now - attempt.started <= self.settings.page_timeout:
+                    continue
+                attempt.timed_out = True
+                log.error("page past its deadline; stopping it", key=attempt.job.key,
+                          page_timeout=self.settings.page_timeout, alone=attempt.alone)
+                if attempt.alone:
+                    future.kill()
+                else:
+                    pool_overdue = True
+        if pool_overdue:
+            for child in multiprocessing.active_children():
+                child.kill()
+
+    # -- the message ------------------------------------------------------------------------------
     def _extend_visibility(self) -> None:
         now = self.clock()
         for item in self.in_flight.values():
@@ -299,6 +476,14 @@ class Worker:
                 self.sqs.change_message_visibility(QueueUrl=self.settings.queue_url, ReceiptHandle=item.receipt,
                                                    VisibilityTimeout=self.settings.visibility_timeout)
                 item.extended_at = now
+
+    def _retry_later(self, item: InFlight) -> None:
+        """Back off before the next try; after the last one (recorded), let SQS move the
+        message to the DLQ at once."""
+        delay = 0 if item.last_delivery else min(self.settings.visibility_timeout,
+                                                 RETRY_BASE_SECONDS * 2 ** (item.receives - 1))
+        self.sqs.change_message_visibility(QueueUrl=self.settings.queue_url, ReceiptHandle=item.receipt,
+                                           VisibilityTimeout=delay)
 
     def _delete(self, receipt: str) -> None:
         self.sqs.delete_message(QueueUrl=self.settings.queue_url, ReceiptHandle=receipt)
@@ -318,23 +503,33 @@ class Worker:
 
 
 def main(settings: Settings) -> int:
-    """Entry point of ``eulereye worker``: exit 0 when idle or stopped, 2 when misconfigured."""
+    """Entry point of ``eulereye worker``: exit 0 when idle or stopped, 2 when configuration is
+    missing, 3 when the self-check or a page finds a configuration fault."""
     missing = [name for name in ("bucket", "queue_url") if not getattr(settings, name)]
     if missing:
         log.error("missing configuration", variables=[f"EULEREYE_{m.upper()}" for m in missing])
-        return 2
+        return EXIT_MISSING_CONFIGURATION
     from eulereye.outputs.formats import check_format_settings
 
     try:
         check_format_settings(settings.formats, settings.alto_profile)
     except ValueError as exc:
         log.error("bad configuration", error=str(exc))
-        return 2
+        return EXIT_MISSING_CONFIGURATION
     import boto3
 
-    worker = Worker(settings, boto3.client("sqs"))
+    from eulereye.selfcheck import self_check
+
+    sqs = boto3.client("sqs")
+    check = self_check(settings, sqs, boto3.client("s3"))
+    if check.problems:
+        log.error("self-check failed", problems=check.problems,
+                  action="worker not started, messages left untouched")
+        return EXIT_CONFIGURATION_FAULT
+    worker = Worker(settings, sqs, max_receives=check.max_receives)
     signal.signal(signal.SIGTERM, worker.stop)
     signal.signal(signal.SIGINT, worker.stop)
     log.info("worker started", slots=worker.slots, queue=settings.queue_url, engine=settings.engine,
-             segmenter=settings.segmenter)
+             segmenter=settings.segmenter, max_receives=check.max_receives,
+             page_timeout=settings.page_timeout, max_pixels=pixel_limits(settings.max_pixels, worker.slots))
     return worker.run()

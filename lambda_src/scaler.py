@@ -1,9 +1,10 @@
 """Scaler Lambda: start just enough Fargate workers to drain the work queue.
 
-Triggered by EventBridge ("Object Created" on input/) and a one-minute schedule. Every
-invocation computes, from scratch, ``desired = min(max_tasks, ceil(backlog / pages_per_task))``
-and starts ``desired - active`` tasks, so RunTask calls scale with tasks, not pages: a burst of
-10,000 upload events mostly finds the workers already started and calls nothing.
+Triggered by a one-minute schedule and by batches of upload nudges (an SQS event source mapping
+gathers every upload's nudge for a window, so a bulk upload costs one invocation per window,
+not one per object). Every invocation computes, from scratch,
+``desired = min(max_tasks, ceil(backlog / pages_per_task))`` and starts ``desired - active``
+tasks, so RunTask calls scale with tasks, not pages.
 
 Runs on the python3.12 Lambda runtime with boto3 only (no eulereye import). Configuration
 comes only from ``EULEREYE_*`` environment variables; endpoints from ``AWS_ENDPOINT_URL``.
@@ -243,7 +244,8 @@ def handler(event, context):
     config = ScalerConfig.from_env(os.environ)
     configure_logging(config.log_format)
     invocation_id = getattr(context, "aws_request_id", None) or str(uuid.uuid4())
-    _event("invoked", trigger=(event or {}).get("detail-type") or (event or {}).get("source", "direct"),
-           request_id=invocation_id)
+    event = event or {}
+    trigger = "upload nudges" if "Records" in event else event.get("detail-type") or event.get("source", "direct")
+    _event("invoked", trigger=trigger, nudges=len(event.get("Records", [])), request_id=invocation_id)
     sqs, ecs = aws_clients()
     return scale(sqs, ecs, config, invocation_id)

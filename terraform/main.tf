@@ -6,6 +6,9 @@ data "aws_caller_identity" "current" {}
 locals {
   bucket_name     = coalesce(var.bucket_name, "${var.name_prefix}-pages-${data.aws_caller_identity.current.account_id}")
   lambda_zip_path = coalesce(var.lambda_zip_path, "${path.root}/../build/scaler.zip")
+  # The one list of page endings the worker takes: the upload rule routes exactly these.
+  page_suffix_file = jsondecode(file("${path.module}/../eulereye/page_suffixes.json"))
+  page_suffixes    = sort(concat(keys(local.page_suffix_file.supported), local.page_suffix_file.unsupported))
   # Models in the worker image (first word of each line): what `lang` may name.
   image_languages = [for line in split("\n", file("${path.module}/../image/tesseract-languages.txt")) :
   split(" ", trimspace(line))[0] if trimspace(line) != "" && !startswith(trimspace(line), "#")]
@@ -75,6 +78,8 @@ module "compute" {
   kms_key_arn                = var.kms_key_arn
   log_retention_days         = var.log_retention_days
   use_spot                   = var.use_spot
+  page_timeout_seconds       = var.page_timeout_seconds
+  textract_tps               = var.textract_tps
 }
 
 module "trigger" {
@@ -83,6 +88,7 @@ module "trigger" {
   lambda_zip_path            = local.lambda_zip_path
   bucket_name                = module.storage.bucket_name
   input_prefix               = module.storage.input_prefix
+  image_suffixes             = local.page_suffixes
   queue_url                  = module.queue.queue_url
   queue_arn                  = module.queue.queue_arn
   cluster_arn                = module.compute.cluster_arn
@@ -115,7 +121,12 @@ module "monitoring" {
   scaler_function_name      = module.trigger.function_name
   alarm_email               = var.alarm_email
   kms_key_arn               = var.kms_key_arn
-  worker_log_group_name     = module.compute.log_group_name
+  # reliability.tf of the module
+  alarm_subscription_waiver     = var.alarm_subscription_waiver
+  upload_rule_name              = module.trigger.page_uploaded_rule_name
+  undelivered_events_queue_name = module.trigger.undelivered_events_queue_name
+  worker_log_group_name         = module.compute.log_group_name
+  failed_pages_per_hour         = var.failed_pages_per_hour
   # Batch progress (operations.tf of the module): failure rate and backlog thresholds.
   oldest_message_age_threshold_seconds = var.backlog_alarm_age_seconds
   failure_rate_alarm_percent           = var.failure_rate_alarm_percent

@@ -58,6 +58,16 @@ output "alarm_topic_arn" {
   value       = module.monitoring.alarm_topic_arn
 }
 
+output "nudge_queue_url" {
+  description = "Queue of upload nudges the scaler drains in batches (the local runner plays its event source mapping)."
+  value       = module.trigger.nudge_queue_url
+}
+
+output "scaler_failure_queue_url" {
+  description = "Queue of scaler invocations that failed after retries."
+  value       = module.trigger.failure_queue_url
+}
+
 output "progress_dashboard_name" {
   description = "CloudWatch dashboard of batch progress: pages per hour, backlog, estimated finish, failure classes."
   value       = module.monitoring.progress_dashboard_name

@@ -125,6 +125,7 @@ class LocalPlatform:
             "name_prefix": "eulereye-local",
             "image_tag": "local",
             "lambda_zip_path": str(lambda_zip),
+            "alarm_subscription_waiver": "local emulator: nobody to notify",
             **(variables or {}),
         }
         self.env = self._environment()

@@ -1,4 +1,4 @@
-"""Keeps each module's README inputs/outputs tables in step with variables.tf and outputs.tf.
+"""Keeps each module's README inputs/outputs tables in step with variables*.tf and outputs.tf.
 
     python tools/module_readme.py [--check] [modules/storage ...]
 
@@ -38,7 +38,7 @@ def cell(text: str) -> str:
 
 def tables(module: Path) -> str:
     lines = ["## Inputs", "", "| name | description | type | default |", "|---|---|---|---|"]
-    for name, a in blocks(module / "variables.tf"):
+    for name, a in (b for path in sorted(module.glob("variables*.tf")) for b in blocks(path)):
         default = f"`{cell(a['default'])}`" if "default" in a else "required"
         lines.append(f"| `{name}` | {cell(a['description'])} | `{cell(a.get('type', 'any'))}` | {default} |")
     lines += ["", "## Outputs", "", "| name | description |", "|---|---|"]

@@ -191,7 +191,26 @@ def _process_one(pipeline, path: Path, rel: str, name: str, progress):
                               "exists and that you may read it")
         pipeline.record_failure(name, {"key": rel, **source}, error)
         return FileOutcome(name, "failed", error=f"{type(error).__name__}: {error}")
-    return pipeline.process_file(data, rel, name=name, source=source, on_page=progress.page_done)
+    return _run_pipeline(pipeline, data, rel, name, source, progress)
+
+
+def _run_pipeline(pipeline, data: bytes, rel: str, name: str, source: dict, progress):
+    """One input through the pipeline. A configuration fault (e.g. Textract AccessDenied)
+    stops the batch with exit 2; any other failure costs this input only, recorded under
+    errors/ (running again retries it)."""
+    from eulereye.cli import UsageError
+    from eulereye.errors import CONFIGURATION, classify
+    from eulereye.logs import get_logger
+    from eulereye.pipeline import FileOutcome
+
+    try:
+        return pipeline.process_file(data, rel, name=name, source=source, on_page=progress.page_done)
+    except Exception as exc:
+        if classify(exc) == CONFIGURATION:
+            raise UsageError(f"configuration fault, nothing recorded against {rel}: {exc}") from exc
+        get_logger().exception("page crashed", page=name)
+        pipeline.record_failure(name, {"key": rel, **source}, exc)
+        return FileOutcome(name, "failed", error=f"{type(exc).__name__}: {exc}")
 
 
 def _count(result, outcome, rel: str) -> None:

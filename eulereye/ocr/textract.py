@@ -6,9 +6,15 @@ dropping a region: the image is re-encoded (PNG, then JPEG), downscaled while it
 least 15 px high, or else cut into overlapping tiles whose words are merged (each word is kept
 by exactly one tile: the one whose core holds its centre).
 
-Every response is saved to ``raw/<page>.textract.json`` (through ``raw_store``); ``replay_dir``
-reads ``<replay_dir>/raw/<page>.textract.json`` instead of calling AWS (a plain saved Textract
-response there counts as one whole-page call).
+Every response is saved to ``raw/<page>.textract.json`` (through ``raw_store``) before any
+output is written, with the input's ETag: a retry of the same input (a crash, an S3 fault while
+writing outputs) reuses it instead of paying Textract again. ``replay_dir`` reads
+``<replay_dir>/raw/<page>.textract.json`` instead of calling AWS (a plain saved Textract
+response there counts as one whole-page call). Calls take a slot from the fleet-wide rate cap
+(``ratelimit``) when one is configured; throttling answers are retried and counted.
+
+Errors are sorted by ``errors.classify``: AccessDenied and the like are configuration faults
+(the worker stops), a refused document is a bad image, throttling and 5xx are retried.
 """
 
 from __future__ import annotations
@@ -24,7 +30,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from eulereye.errors import BadImageError, PageError, TransientError
+from eulereye.errors import (CONFIGURATION, PERMANENT, BadImageError, ConfigurationError, PageError,
+                             TransientError, aws_error_code, classify)
 from eulereye.ink import downscale, otsu_ink
 from eulereye.logs import get_logger
 from eulereye.model import BBox, Line, Region, Word
@@ -143,8 +150,10 @@ class TextractEngine:
     name = "textract"
 
     def __init__(self, *, replay_dir: str | None = None, raw_store=None, client=None,
-                 per_section: bool | None = None, sleep: Callable[[float], None] = time.sleep):
+                 per_section: bool | None = None, sleep: Callable[[float], None] = time.sleep,
+                 rate_limiter=None):
         from eulereye.config import Settings
+        from eulereye.ocr.ratelimit import fleet_limiter_from_env
 
         self.replay_dir = Path(replay_dir) if replay_dir else None
         self.raw_store = raw_store
@@ -152,6 +161,13 @@ class TextractEngine:
         self.per_section = (Settings.from_env().textract_mode == "section") if per_section is None else per_section
         self._sleep = sleep
         self._model_version = ""
+        self.rate_limiter = rate_limiter if rate_limiter is not None else fleet_limiter_from_env()
+        self.input_etag: str | None = None  # of the input being read: saved responses reused
+        self.counts = {"calls": 0, "throttled": 0, "reused": 0}
+
+    def set_input(self, source: dict) -> None:
+        """The pipeline names the input before its frames are read (see ``_saved``)."""
+        self.input_etag = source.get("etag")
 
     def version(self) -> str:
         return f"amazon-textract DetectDocumentText {self._model_version or 'unknown'}".strip()
@@ -166,6 +182,11 @@ class TextractEngine:
         return lines
 
     def _call_aws(self, gray, regions, page_name) -> list[tuple[Call, dict]]:
+        saved = self._saved(gray, page_name)
+        if saved is not None:
+            self.counts["reused"] += 1
+            log.info("textract response reused", page=page_name, etag=self.input_etag)
+            return saved
         if self.per_section:
             planned = [p for i, r in enumerate(regions)
                        for p in plan_calls(gray[r.bbox[1]:r.bbox[3], r.bbox[0]:r.bbox[2]], i, r.bbox[:2])]
@@ -174,9 +195,26 @@ class TextractEngine:
         calls = [(call, self._detect(data, page_name)) for call, data in planned]
         if self.raw_store is not None:
             record = {"format": RAW_FORMAT, "page": page_name, "width": gray.shape[1], "height": gray.shape[0],
+                      "etag": self.input_etag, "mode": self._mode(),
                       "calls": [{**asdict(call), "response": response} for call, response in calls]}
             self.raw_store.put(f"raw/{page_name}.textract.json", json.dumps(record).encode(), "application/json")
         return calls
+
+    def _mode(self) -> str:
+        return "section" if self.per_section else "page"
+
+    def _saved(self, gray, page_name) -> list[tuple[Call, dict]] | None:
+        """The calls saved for this very input (same ETag, mode and page size), if any."""
+        if self.raw_store is None or not self.input_etag:
+            return None
+        raw = self.raw_store.get(f"raw/{page_name}.textract.json")
+        if raw is None:
+            return None
+        record = json.loads(raw)
+        same = (record.get("format") == RAW_FORMAT and record.get("etag") == self.input_etag
+                and record.get("mode") == self._mode()
+                and (record.get("height"), record.get("width")) == gray.shape)
+        return _calls_of(record) if same else None
 
     def _replay(self, gray, page_name) -> list[tuple[Call, dict]]:
         path = self.replay_dir / "raw" / f"{page_name}.textract.json"
@@ -187,8 +225,7 @@ class TextractEngine:
         if "calls" not in record:  # a plain saved response: one call for the whole page
             h, w = gray.shape
             return [(Call((0, 0, w, h), (0, 0, w, h), 1.0), record)]
-        return [(Call(tuple(c["box"]), tuple(c["core"]), c["scale"], c.get("region")), c["response"])
-                for c in record["calls"]]
+        return _calls_of(record)
 
     @property
     def client(self):
@@ -205,14 +242,24 @@ class TextractEngine:
 
         for attempt in range(MAX_ATTEMPTS):
             try:
+                if self.rate_limiter is not None:
+                    self.rate_limiter.acquire()
+                self.counts["calls"] += 1
                 response = self.client.detect_document_text(Document={"Bytes": data})
                 self._model_version = response.get("DetectDocumentTextModelVersion", self._model_version)
                 return response
             except ClientError as exc:
-                code = exc.response.get("Error", {}).get("Code", "")
+                code = aws_error_code(exc)
                 status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
-                if code not in RETRY_CODES and status < 500:
+                if classify(exc) == CONFIGURATION:
+                    raise ConfigurationError(f"{page_name}: Textract: {code}: {exc}") from exc
+                if classify(exc) == PERMANENT:
                     raise BadImageError(f"{page_name}: Textract refused the image: {code}: {exc}") from exc
+                if code not in RETRY_CODES and status < 500:
+                    raise TransientError(f"{page_name}: Textract: {code}: {exc}") from exc
+                if "Throughput" in code or "Throttl" in code:
+                    self.counts["throttled"] += 1
+                    log.warning("textract throttled", page=page_name, code=code, attempt=attempt + 1)
                 reason = code
             except (ConnectionError, HTTPClientError) as exc:
                 reason = type(exc).__name__
@@ -224,6 +271,11 @@ class TextractEngine:
             log.warning("textract retry", page=page_name, reason=reason, attempt=attempt + 1, wait_s=round(wait, 2))
             self._sleep(wait)
         raise AssertionError("unreachable")
+
+
+def _calls_of(record: dict) -> list[tuple[Call, dict]]:
+    return [(Call(tuple(c["box"]), tuple(c["core"]), c["scale"], c.get("region")), c["response"])
+            for c in record["calls"]]
 
 
 # --- words -> sections -----------------------------------------------------------------------

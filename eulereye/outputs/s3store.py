@@ -1,8 +1,10 @@
 """Outputs in S3: the Store protocol over one bucket and prefix.
 
 A PUT is atomic by itself, so readers never see half an object; callers write the manifest
-last. Failures worth retrying (throttling, 5xx, timeouts, dropped connections) become
-``TransientError`` so the worker leaves the page's message for SQS to redeliver.
+last. Failures are sorted by ``errors.classify``: worth retrying (throttling, 5xx, timeouts,
+dropped connections) becomes ``TransientError``, so the worker leaves the page's message for
+SQS to redeliver; a permission or configuration fault (AccessDenied, NoSuchBucket, expired
+credentials) becomes ``ConfigurationError``, which stops the worker.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from contextlib import contextmanager
 
 from botocore.exceptions import ClientError, ConnectionError, HTTPClientError
 
-from eulereye.errors import TransientError
+from eulereye.errors import CONFIGURATION, ConfigurationError, TransientError, classify
 
 TRANSIENT_CODES = frozenset({"SlowDown", "Throttling", "ThrottlingException", "RequestTimeout",
                              "RequestTimeoutException", "InternalError", "ServiceUnavailable",
@@ -32,12 +34,15 @@ def is_missing(exc: ClientError) -> bool:
 
 @contextmanager
 def transient_errors(action: str):
-    """Re-raise retryable AWS failures as TransientError (others pass through unchanged)."""
+    """Re-raise retryable AWS failures as TransientError and configuration faults as
+    ConfigurationError (others, e.g. a missing key, pass through unchanged)."""
     try:
         yield
     except ClientError as exc:
         if is_transient(exc):
             raise TransientError(f"{action}: {exc}") from exc
+        if classify(exc) == CONFIGURATION:
+            raise ConfigurationError(f"{action}: {exc}") from exc
         raise
     except (ConnectionError, HTTPClientError) as exc:  # timeouts, resets, endpoint unreachable
         raise TransientError(f"{action}: {type(exc).__name__}: {exc}") from exc

@@ -33,6 +33,9 @@ locals {
     EULEREYE_FORMATS            = var.output_formats
     EULEREYE_ALTO_PROFILE       = var.alto_profile
     EULEREYE_DPI                = tostring(var.dpi)
+    EULEREYE_PAGE_TIMEOUT       = tostring(var.page_timeout_seconds)
+    EULEREYE_RATE_TABLE         = try(aws_dynamodb_table.textract_rate[0].name, "") # ratelimit.tf
+    EULEREYE_TEXTRACT_TPS       = var.engine == "textract" ? tostring(var.textract_tps) : "0"
     # Recorded in every page's manifest: which release processed the page.
     EULEREYE_IMAGE_TAG = element(split(":", var.image), length(split(":", var.image)) - 1)
   }
@@ -117,7 +120,7 @@ locals {
       {
         Sid      = "WorkTheQueue"
         Effect   = "Allow"
-        Action   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"]
+        Action   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"]
         Resource = [var.queue_arn]
       },
     ],
@@ -128,6 +131,7 @@ locals {
       # Textract has no resource-level permissions: its actions only accept "*".
       Resource = ["*"]
     }] : [],
+    local.textract_rate_statements, # ratelimit.tf
     var.kms_key_arn == null ? [] : [{
       Sid      = "UseTheDataKey"
       Effect   = "Allow"

@@ -234,6 +234,28 @@ variable "dpi" {
   }
 }
 
+variable "page_timeout_seconds" {
+  description = "Seconds one page may take before the worker stops it (then it is retried; on its last delivery it is recorded under errors/ as timed out)."
+  type        = number
+  default     = 900
+
+  validation {
+    condition     = var.page_timeout_seconds >= 30 && var.page_timeout_seconds <= 43200
+    error_message = "page_timeout_seconds must be between 30 and 43200."
+  }
+}
+
+variable "textract_tps" {
+  description = "Textract DetectDocumentText calls per second for the whole fleet (the account's quota for the region, or less)."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.textract_tps >= 1 && floor(var.textract_tps) == var.textract_tps
+    error_message = "textract_tps must be a whole number of at least 1."
+  }
+}
+
 variable "container_insights" {
   description = "CloudWatch Container Insights for the cluster (task counts, CPU and memory per task; billed as custom metrics)."
   type        = bool

@@ -5,7 +5,7 @@ data "aws_region" "current" {}
 
 resource "aws_sns_topic" "alarms" {
   name              = "${var.name}-alarms"
-  kms_master_key_id = coalesce(var.kms_key_arn, "alias/aws/sns")
+  kms_master_key_id = local.topic_key # reliability.tf: a key CloudWatch may use
   tags              = var.tags
 }
 

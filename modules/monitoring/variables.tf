@@ -66,7 +66,7 @@ variable "alarm_email" {
 }
 
 variable "kms_key_arn" {
-  description = "ARN of a customer-managed KMS key for the alarm topic. null uses the AWS-managed key alias/aws/sns."
+  description = "ARN of a customer-managed KMS key for the alarm topic; its policy must let cloudwatch.amazonaws.com use it. null creates a key for the topic (the AWS-managed alias/aws/sns cannot be used by CloudWatch)."
   type        = string
   default     = null
 
@@ -83,7 +83,7 @@ variable "tags" {
 }
 
 variable "worker_log_group_name" {
-  description = "CloudWatch Logs group of the workers; its JSON lines give pages done and failed per hour."
+  description = "CloudWatch Logs group of the workers; its JSON lines give pages done and failed per hour, configuration faults and Textract throttling."
   type        = string
 }
 

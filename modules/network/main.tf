@@ -106,7 +106,7 @@ resource "aws_security_group" "tasks" {
     to_port         = 443
     protocol        = "tcp"
     cidr_blocks     = local.create_vpc ? [var.vpc_cidr] : var.egress_cidr_blocks
-    prefix_list_ids = local.create_vpc ? [aws_vpc_endpoint.s3[0].prefix_list_id] : []
+    prefix_list_ids = local.create_vpc ? concat([aws_vpc_endpoint.s3[0].prefix_list_id], aws_vpc_endpoint.dynamodb[*].prefix_list_id) : []
   }
 }
 

@@ -69,7 +69,7 @@ variable "interface_endpoint_services" {
 }
 
 variable "textract_endpoint" {
-  description = "Add an interface endpoint for Textract to the created VPC. Turn on with the Textract engine in regions that offer Textract."
+  description = "Add an interface endpoint for Textract and a gateway endpoint for DynamoDB (the fleet-wide Textract rate table) to the created VPC. Turn on with the Textract engine in regions that offer Textract."
   type        = bool
   default     = false
 }

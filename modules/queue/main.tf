@@ -46,6 +46,29 @@ resource "aws_sqs_queue" "dead_letter" {
   kms_master_key_id                 = local.encryption.kms_master_key_id
   kms_data_key_reuse_period_seconds = local.encryption.kms_data_key_reuse_period_seconds
   tags                              = var.tags
+
+  lifecycle {
+    precondition {
+      # A standard queue's message keeps its first enqueue time in the DLQ.
+      condition     = var.dlq_message_retention_seconds > var.message_retention_seconds
+      error_message = "dlq_message_retention_seconds must exceed message_retention_seconds, or a page expires as it reaches the DLQ."
+    }
+  }
+}
+
+resource "aws_sqs_queue_policy" "dead_letter" {
+  queue_url = aws_sqs_queue.dead_letter.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "DenyInsecureTransport"
+      Effect    = "Deny"
+      Principal = "*"
+      Action    = "sqs:*"
+      Resource  = aws_sqs_queue.dead_letter.arn
+      Condition = { Bool = { "aws:SecureTransport" = "false" } }
+    }]
+  })
 }
 
 resource "aws_sqs_queue" "work" {

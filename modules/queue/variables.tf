@@ -31,9 +31,9 @@ variable "max_receive_count" {
 }
 
 variable "message_retention_seconds" {
-  description = "Seconds a page waits in the work queue before SQS drops it."
+  description = "Seconds a page waits in the work queue before SQS drops it. Shorter than the DLQ's: a standard queue's message keeps its first enqueue time in the DLQ, so an equal retention would drop a page the moment it arrives there."
   type        = number
-  default     = 1209600
+  default     = 345600
 
   validation {
     condition     = var.message_retention_seconds >= 60 && var.message_retention_seconds <= 1209600
@@ -42,7 +42,7 @@ variable "message_retention_seconds" {
 }
 
 variable "dlq_message_retention_seconds" {
-  description = "Seconds a failed page stays in the dead-letter queue for inspection and redrive."
+  description = "Seconds a failed page is kept (counted from its first upload) in the dead-letter queue for inspection and redrive; must exceed message_retention_seconds."
   type        = number
   default     = 1209600
 

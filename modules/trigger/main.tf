@@ -1,5 +1,6 @@
 # What starts workers: uploads under input/ become queue messages, and the scaler Lambda
-# (on every upload and every minute) starts as many Fargate tasks as the backlog needs.
+# (every minute, and on a debounced nudge after uploads: delivery.tf) starts as many Fargate
+# tasks as the backlog needs.
 
 data "aws_region" "current" {}
 data "aws_caller_identity" "current" {}
@@ -7,13 +8,11 @@ data "aws_partition" "current" {}
 
 locals {
   function_name = "${var.name}-scaler"
-  # Case-insensitive suffix match: both spellings of every ending.
-  key_patterns = distinct(flatten([
-    for suffix in var.image_suffixes : [
-      { wildcard = "${var.input_prefix}*${suffix}" },
-      { wildcard = "${var.input_prefix}*${upper(suffix)}" },
-    ]
-  ]))
+  # Every ending in any case (.tif, .TIF, .Tif). EventBridge cannot match a prefix and a
+  # case-insensitive suffix on the same field (and a pattern of every case spelling passes its
+  # 2,048-character limit), so the input prefix is checked by the worker, which passes over
+  # keys outside it.
+  key_patterns = [for suffix in var.image_suffixes : { suffix = { "equals-ignore-case" = suffix } }]
   scaler_environment = {
     EULEREYE_QUEUE_URL        = var.queue_url
     EULEREYE_CLUSTER          = var.cluster_name
@@ -41,6 +40,15 @@ resource "aws_cloudwatch_event_rule" "page_uploaded" {
       object = { key = local.key_patterns }
     }
   })
+
+  lifecycle {
+    precondition {
+      condition = length(jsonencode({
+        source = ["aws.s3"], detail-type = ["Object Created"],
+      detail = { bucket = { name = [var.bucket_name] }, object = { key = local.key_patterns } } })) <= 2048
+      error_message = "The upload rule's pattern passes EventBridge's 2,048 characters: fewer image_suffixes."
+    }
+  }
 }
 
 resource "aws_cloudwatch_event_rule" "every_minute" {
@@ -54,12 +62,23 @@ resource "aws_cloudwatch_event_target" "page_to_queue" {
   rule      = aws_cloudwatch_event_rule.page_uploaded.name
   target_id = "work-queue"
   arn       = var.queue_arn
+
+  # An event EventBridge cannot deliver (queue policy, KMS) is kept, not dropped (alarmed).
+  dead_letter_config {
+    arn = aws_sqs_queue.undelivered_events.arn
+  }
+
+  retry_policy {
+    maximum_event_age_in_seconds = 86400
+    maximum_retry_attempts       = 185
+  }
 }
 
+# The schedule invokes the scaler directly (once a minute cannot flood anything); uploads
+# reach it debounced through the nudge queue (delivery.tf).
 resource "aws_cloudwatch_event_target" "scaler" {
   for_each = var.eventbridge_invokes_scaler ? {
-    page_uploaded = aws_cloudwatch_event_rule.page_uploaded.name
-    every_minute  = aws_cloudwatch_event_rule.every_minute.name
+    every_minute = aws_cloudwatch_event_rule.every_minute.name
   } : {}
   rule      = each.value
   target_id = "scaler"
@@ -68,8 +87,7 @@ resource "aws_cloudwatch_event_target" "scaler" {
 
 resource "aws_lambda_permission" "from_rule" {
   for_each = var.eventbridge_invokes_scaler ? {
-    page_uploaded = aws_cloudwatch_event_rule.page_uploaded.arn
-    every_minute  = aws_cloudwatch_event_rule.every_minute.arn
+    every_minute = aws_cloudwatch_event_rule.every_minute.arn
   } : {}
   statement_id  = "AllowEventBridge-${each.key}"
   action        = "lambda:InvokeFunction"
@@ -94,6 +112,11 @@ resource "aws_sqs_queue" "scaler_failures" {
   sqs_managed_sse_enabled   = var.kms_key_arn == null ? true : null
   kms_master_key_id         = var.kms_key_arn
   tags                      = var.tags
+}
+
+resource "aws_sqs_queue_policy" "scaler_failures" {
+  queue_url = aws_sqs_queue.scaler_failures.id
+  policy    = jsonencode({ Version = "2012-10-17", Statement = [local.deny_insecure_transport["failures"]] })
 }
 
 locals {
@@ -136,6 +159,12 @@ locals {
         Effect   = "Allow"
         Action   = ["sqs:GetQueueAttributes"]
         Resource = [var.queue_arn]
+      },
+      {
+        Sid      = "TakeUploadNudges"
+        Effect   = "Allow"
+        Action   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"]
+        Resource = [aws_sqs_queue.scaler_nudges.arn]
       },
       {
         Sid      = "ReportFailedInvocations"

@@ -49,6 +49,31 @@ output "scaler_environment" {
 }
 
 output "scaler_rule_targets" {
-  description = "EventBridge rules that invoke the scaler (empty when eventbridge_invokes_scaler is off)."
+  description = "EventBridge rules that invoke the scaler directly: the schedule (empty when eventbridge_invokes_scaler is off)."
   value       = keys(aws_cloudwatch_event_target.scaler)
+}
+
+output "nudge_queue_url" {
+  description = "URL of the queue of upload nudges the scaler drains in batches."
+  value       = aws_sqs_queue.scaler_nudges.id
+}
+
+output "nudge_queue_arn" {
+  description = "ARN of the queue of upload nudges."
+  value       = aws_sqs_queue.scaler_nudges.arn
+}
+
+output "undelivered_events_queue_name" {
+  description = "Name of the queue that keeps upload events EventBridge could not deliver."
+  value       = aws_sqs_queue.undelivered_events.name
+}
+
+output "nudge_window_seconds" {
+  description = "Seconds the scaler gathers upload nudges before one invocation."
+  value       = var.nudge_window_seconds
+}
+
+output "page_uploaded_rule_pattern" {
+  description = "Event pattern of the upload rule (JSON)."
+  value       = aws_cloudwatch_event_rule.page_uploaded.event_pattern
 }

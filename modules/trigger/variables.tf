@@ -30,7 +30,7 @@ variable "input_prefix" {
 }
 
 variable "image_suffixes" {
-  description = "File name endings (lowercase) of page images; their upper-case forms match too."
+  description = "File name endings (lowercase) of page images, matched in any case. The root passes eulereye/page_suffixes.json, the list the worker takes."
   type        = list(string)
   default     = [".tif", ".tiff", ".png", ".jpg", ".jpeg", ".jp2", ".bmp", ".webp"]
 
@@ -177,7 +177,7 @@ variable "log_retention_days" {
 }
 
 variable "eventbridge_invokes_scaler" {
-  description = "Let the upload and schedule rules invoke the scaler. Off only for a local emulator (moto) that cannot invoke Lambda from EventBridge; a local runner calls the scaler instead."
+  description = "Let AWS invoke the scaler: the schedule rule, and the event source mapping that drains upload nudges. Off only for a local emulator (moto) that cannot invoke Lambda; a local runner plays both instead."
   type        = bool
   default     = true
 }
@@ -186,4 +186,15 @@ variable "tags" {
   description = "Tags added to every resource of this module."
   type        = map(string)
   default     = {}
+}
+
+variable "nudge_window_seconds" {
+  description = "Seconds the scaler gathers upload nudges before one invocation (a bulk upload then costs one invocation per window, not one per object)."
+  type        = number
+  default     = 20
+
+  validation {
+    condition     = var.nudge_window_seconds >= 1 && var.nudge_window_seconds <= 300 && floor(var.nudge_window_seconds) == var.nudge_window_seconds
+    error_message = "nudge_window_seconds must be a whole number from 1 to 300."
+  }
 }

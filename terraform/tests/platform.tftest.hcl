@@ -7,9 +7,10 @@ mock_provider "aws" {
 }
 
 variables {
-  image_tag       = "abc1234"
-  bucket_name     = "eulereye-test-pages"
-  lambda_zip_path = "../modules/trigger/tests/fixtures/scaler.zip"
+  image_tag                 = "abc1234"
+  bucket_name               = "eulereye-test-pages"
+  lambda_zip_path           = "../modules/trigger/tests/fixtures/scaler.zip"
+  alarm_subscription_waiver = "terraform test: nobody to notify"
 }
 
 run "wires_the_modules_securely_by_default" {
@@ -46,8 +47,13 @@ run "wires_the_modules_securely_by_default" {
   }
 
   assert {
-    condition     = length(module.trigger.scaler_rule_targets) == 2
-    error_message = "Uploads and the schedule must invoke the scaler."
+    condition     = module.trigger.scaler_rule_targets == ["every_minute"]
+    error_message = "The schedule invokes the scaler; uploads reach it debounced through the nudge queue."
+  }
+
+  assert {
+    condition     = length(jsondecode(module.trigger.page_uploaded_rule_pattern).detail.object.key) == 20
+    error_message = "The upload rule must route every ending of eulereye/page_suffixes.json."
   }
 
   assert {

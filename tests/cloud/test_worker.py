@@ -334,3 +334,28 @@ def test_a_page_already_done_is_skipped_without_downloading_it(cloud, monkeypatc
     worker = run_worker(queue_url, sqs)
     assert (worker.counts["skipped"], worker.counts["ok"]) == (1, 0)
     assert not [path for path in downloads if "input/" in path]
+
+
+def test_one_naming_rule_in_the_cloud_and_bad_keys_refused(cloud):
+    """scan.tif and scan.png beside each other keep their extension, as `eulereye process` names
+    them; a key with '..' or a control character gets an errors/ record and its message goes."""
+    s3, sqs, queue_url = cloud
+    for key in ("input/a/scan.tif", "input/a/scan.png", "input/b/scan.png"):
+        data = png("Same stem")
+        if key.endswith(".tif"):
+            buffer = io.BytesIO()
+            Image.open(io.BytesIO(data)).save(buffer, format="TIFF")
+            data = buffer.getvalue()
+        s3.put_object(Bucket=BUCKET, Key=key, Body=data)
+        sqs.send_message(QueueUrl=queue_url, MessageBody=eventbridge(key))
+    for key in ("input/x/../evil.png", "input/bell\x07.png"):
+        s3.put_object(Bucket=BUCKET, Key=key, Body=png("Refused"))
+        sqs.send_message(QueueUrl=queue_url, MessageBody=eventbridge(key))
+
+    worker = run_worker(queue_url, sqs)
+
+    assert keys_under(s3, "output/manifest/") == ["output/manifest/a/scan.png.json",
+                                                  "output/manifest/a/scan.tif.json",
+                                                  "output/manifest/b/scan.json"]
+    assert keys_under(s3, "output/errors/") == ["output/errors/bell%07.json", "output/errors/x/%2E%2E/evil.json"]
+    assert worker.counts["failed"] == 2 and queue_depth(sqs, queue_url) == 0

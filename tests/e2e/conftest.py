@@ -20,7 +20,10 @@ WORK = REPO / "e2e" / "work"
 ROWS = []
 NOTES = ("Figures: a = generated newspaper pages; b = burst of small pages with faults injected "
          "(RunTask throttling, worker processes killed mid-page, S3 503 SlowDown on PUTs); "
-         "c = bad inputs mixed in; d = re-upload of an unchanged and of a changed page. "
+         "c = bad inputs mixed in; d = re-upload of an unchanged and of a changed page; "
+         "e-i = issue 11's failure modes (a multi-page TIFF with an S3 fault on frame 2, a "
+         "poison page, a misconfigured worker, a 10,000-event bulk upload into the scaler's "
+         "nudge queue, lost events repaired by `eulereye reconcile`; docs/local-cloud.md). "
          "lost = neither complete outputs nor an errors/ record; duplicates = manifests written "
          "more than once for a page. Wall time from the start of the upload until every page is "
          "settled and the queue is empty. See docs/local-cloud.md.\n")

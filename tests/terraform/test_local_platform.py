@@ -114,7 +114,10 @@ def check_plan_review_passes_no_change_and_blocks_queue_replacement(platform):
                                          "bucket_name": platform.applied_outputs["bucket_name"]}))
     blocked = {address for rule, address, _ in renamed.findings if rule == "destroy"}
     assert blocked == {"module.queue.aws_sqs_queue.work", "module.queue.aws_sqs_queue.dead_letter",
-                       "module.trigger.aws_sqs_queue.scaler_failures", "module.registry.aws_ecr_repository.this",
+                       "module.trigger.aws_sqs_queue.scaler_failures",
+                       "module.trigger.aws_sqs_queue.scaler_nudges",
+                       "module.trigger.aws_sqs_queue.undelivered_events",
+                       "module.registry.aws_ecr_repository.this",
                        "module.compute.aws_iam_role.task"}
     # A customer-managed key set later replaces the image repository (ECR cannot re-encrypt).
     encrypted = review(platform.plan_json({"kms_key_arn": "arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"}))

@@ -24,7 +24,7 @@ run "grants_the_worker_only_its_own_work" {
       ReadManifests         = { actions = ["s3:GetObject"], resources = ["arn:aws:s3:::eulereye-test-pages/output/manifest/*"] }
       ClearFixedErrors      = { actions = ["s3:DeleteObject"], resources = ["arn:aws:s3:::eulereye-test-pages/output/errors/*"] }
       TellMissingFromDenied = { actions = ["s3:ListBucket"], resources = ["arn:aws:s3:::eulereye-test-pages"] }
-      WorkTheQueue          = { actions = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"], resources = [var.queue_arn] }
+      WorkTheQueue          = { actions = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"], resources = [var.queue_arn] }
     }
     error_message = "The task role may only get input/ objects and manifests, put output/ objects, clear errors/ records, list our bucket and work the queue."
   }
@@ -50,6 +50,25 @@ run "grants_textract_only_with_the_textract_engine" {
   assert {
     condition     = output.worker_environment.EULEREYE_ENGINE == "textract"
     error_message = "Workers must be told to use Textract."
+  }
+
+  assert {
+    condition     = output.worker_environment.EULEREYE_RATE_TABLE == aws_dynamodb_table.textract_rate[0].name && output.worker_environment.EULEREYE_TEXTRACT_TPS == "1" && aws_dynamodb_table.textract_rate[0].ttl[0].attribute_name == "expires"
+    error_message = "Workers share one fleet-wide Textract rate table (expiring counters), capped at textract_tps."
+  }
+
+  assert {
+    condition     = one([for s in jsondecode(aws_iam_role_policy.task.policy).Statement : s.Resource if s.Sid == "ShareTheTextractRate"]) == [aws_dynamodb_table.textract_rate[0].arn] && one([for s in jsondecode(aws_iam_role_policy.task.policy).Statement : s.Action if s.Sid == "ShareTheTextractRate"]) == ["dynamodb:UpdateItem"]
+    error_message = "Workers may only count calls in the rate table."
+  }
+}
+
+run "has_no_rate_table_without_textract" {
+  command = apply
+
+  assert {
+    condition     = length(aws_dynamodb_table.textract_rate) == 0 && output.worker_environment.EULEREYE_RATE_TABLE == "" && output.worker_environment.EULEREYE_TEXTRACT_TPS == "0"
+    error_message = "The Tesseract engine needs no rate table."
   }
 }
 
@@ -92,7 +111,8 @@ run "runs_the_worker_locked_down_with_the_env_contract" {
       "EULEREYE_BUCKET", "EULEREYE_QUEUE_URL", "EULEREYE_INPUT_PREFIX", "EULEREYE_OUTPUT_PREFIX",
       "EULEREYE_ENGINE", "EULEREYE_SEGMENTER", "EULEREYE_LANG", "EULEREYE_LOG_FORMAT",
       "EULEREYE_IDLE_SECONDS", "EULEREYE_VISIBILITY_TIMEOUT", "EULEREYE_JOBS",
-      "EULEREYE_FORMATS", "EULEREYE_ALTO_PROFILE", "EULEREYE_DPI", "EULEREYE_IMAGE_TAG",
+      "EULEREYE_FORMATS", "EULEREYE_ALTO_PROFILE", "EULEREYE_DPI", "EULEREYE_PAGE_TIMEOUT",
+      "EULEREYE_RATE_TABLE", "EULEREYE_TEXTRACT_TPS", "EULEREYE_IMAGE_TAG",
     ])
     error_message = "The worker must get exactly the EULEREYE_* environment of its contract."
   }

@@ -12,6 +12,10 @@ variables {
   cluster_arn               = "arn:aws:ecs:eu-central-1:111122223333:cluster/eulereye-test"
   scaler_function_name      = "eulereye-test-scaler"
   worker_log_group_name     = "/eulereye/eulereye-test/worker"
+  # The reliability alarms' inputs (reliability.tf).
+  upload_rule_name              = "eulereye-test-page-uploaded"
+  undelivered_events_queue_name = "eulereye-test-undelivered-events"
+  alarm_subscription_waiver     = "terraform test: nobody to notify"
 }
 
 run "counts_pages_done_and_failed_from_the_worker_log" {

@@ -96,3 +96,28 @@ run "rejects_an_empty_sender_list" {
 
   expect_failures = [var.sender_rule_arns]
 }
+
+run "keeps_dead_letters_longer_than_pages_wait_and_only_over_tls" {
+  command = apply
+
+  assert {
+    condition     = aws_sqs_queue.dead_letter.message_retention_seconds > aws_sqs_queue.work.message_retention_seconds
+    error_message = "The DLQ must keep a page longer than the work queue (its age counts from the first upload)."
+  }
+
+  assert {
+    condition     = anytrue([for s in jsondecode(aws_sqs_queue_policy.dead_letter.policy).Statement : s.Effect == "Deny" && s.Condition.Bool["aws:SecureTransport"] == "false"])
+    error_message = "The DLQ must be TLS-only, like the work queue."
+  }
+}
+
+run "rejects_a_dlq_that_keeps_pages_no_longer_than_the_queue" {
+  command = plan
+
+  variables {
+    message_retention_seconds     = 1209600
+    dlq_message_retention_seconds = 1209600
+  }
+
+  expect_failures = [aws_sqs_queue.dead_letter]
+}

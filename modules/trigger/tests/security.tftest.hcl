@@ -95,13 +95,13 @@ run "assigns_public_ips_only_when_asked" {
   }
 }
 
-run "routes_image_uploads_under_input_to_queue_and_scaler" {
+run "routes_image_uploads_to_queue_and_debounced_scaler" {
   command = apply
 
   assert {
-    condition = alltrue([for p in jsondecode(aws_cloudwatch_event_rule.page_uploaded.event_pattern).detail.object.key : startswith(p.wildcard, "input/*.")]) && contains(
-    jsondecode(aws_cloudwatch_event_rule.page_uploaded.event_pattern).detail.object.key, { wildcard = "input/*.TIF" })
-    error_message = "Only image files under input/ (either case) may trigger processing."
+    condition = alltrue([for p in jsondecode(aws_cloudwatch_event_rule.page_uploaded.event_pattern).detail.object.key : length(keys(p)) == 1 && length(keys(p.suffix)) == 1]) && contains(
+    jsondecode(aws_cloudwatch_event_rule.page_uploaded.event_pattern).detail.object.key, { suffix = { equals-ignore-case = ".tif" } })
+    error_message = "Only image files (any case of their ending) may trigger processing."
   }
 
   assert {
@@ -110,14 +110,53 @@ run "routes_image_uploads_under_input_to_queue_and_scaler" {
   }
 
   assert {
-    condition     = aws_cloudwatch_event_target.page_to_queue.arn == var.queue_arn && length(aws_cloudwatch_event_target.scaler) == 2
-    error_message = "Uploads go to the queue and the scaler; the schedule goes to the scaler."
+    condition     = aws_cloudwatch_event_target.page_to_queue.arn == var.queue_arn && aws_cloudwatch_event_target.page_to_nudges.arn == aws_sqs_queue.scaler_nudges.arn && keys(aws_cloudwatch_event_target.scaler) == ["every_minute"]
+    error_message = "Uploads go to the work queue and the nudge queue; only the schedule invokes the scaler directly."
+  }
+
+  assert {
+    condition     = aws_lambda_event_source_mapping.nudges[0].event_source_arn == aws_sqs_queue.scaler_nudges.arn && aws_lambda_event_source_mapping.nudges[0].batch_size == 10000 && aws_lambda_event_source_mapping.nudges[0].maximum_batching_window_in_seconds == 20
+    error_message = "The scaler drains upload nudges in large batches, once per window."
+  }
+
+  assert {
+    condition     = alltrue([for t in [aws_cloudwatch_event_target.page_to_queue, aws_cloudwatch_event_target.page_to_nudges] : t.dead_letter_config[0].arn == aws_sqs_queue.undelivered_events.arn])
+    error_message = "Events EventBridge cannot deliver must be kept in a dead-letter queue."
+  }
+
+  assert {
+    condition = alltrue([for policy in [aws_sqs_queue_policy.scaler_nudges.policy, aws_sqs_queue_policy.undelivered_events.policy, aws_sqs_queue_policy.scaler_failures.policy] :
+    anytrue([for s in jsondecode(policy).Statement : s.Effect == "Deny" && try(s.Condition.Bool["aws:SecureTransport"], "") == "false"])])
+    error_message = "Every queue of the module must be TLS-only."
   }
 
   assert {
     condition     = aws_cloudwatch_event_rule.every_minute.schedule_expression == "rate(1 minute)"
     error_message = "The scaler must also run every minute."
   }
+}
+
+run "leaves_lambda_invocation_to_a_local_runner_when_asked" {
+  command = apply
+
+  variables {
+    eventbridge_invokes_scaler = false
+  }
+
+  assert {
+    condition     = length(aws_lambda_event_source_mapping.nudges) == 0 && length(aws_cloudwatch_event_target.scaler) == 0
+    error_message = "Without Lambda invocation, neither the schedule target nor the nudge mapping exists."
+  }
+}
+
+run "rejects_a_pattern_past_eventbridges_limit" {
+  command = plan
+
+  variables {
+    image_suffixes = [for i in range(60) : ".suffix${i}"]
+  }
+
+  expect_failures = [aws_cloudwatch_event_rule.page_uploaded]
 }
 
 run "rejects_a_package_that_is_not_a_zip" {
