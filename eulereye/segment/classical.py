@@ -106,9 +106,9 @@ class ClassicalSegmenter:
         if ink is None:
             return []
         height, width = gray.shape
-        _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-        vertical, horizontal = page_rules(gray, _text_size(stats[1:]) / scale)
-        layout = analyse(ink, [_to_work(b, scale) for b in vertical], [_to_work(b, scale) for b in horizontal])
+        size = body_size(ink)
+        vertical, horizontal = page_rules(gray, size / scale)
+        layout = analyse(ink, size, [_to_work(b, scale) for b in vertical], [_to_work(b, scale) for b in horizontal])
         regions = [
             Region(_to_page(r.bbox, scale, width, height), r.kind) for r in layout.regions
         ]
@@ -134,12 +134,16 @@ def page_rules(gray: np.ndarray, letter: float) -> tuple[list[BBox], list[BBox]]
     return vertical_rules(gray, length, thickness), horizontal_rules(gray, length, thickness)
 
 
-def analyse(ink: np.ndarray, columns: list[BBox] = (), bands: list[BBox] = ()) -> Layout:
-    """Find the regions and rules of an ink mask (uint8, 255 = ink) in its own pixels;
-    ``columns`` and ``bands``: vertical and horizontal rules found on the full-resolution
-    page (in these pixels)."""
+def body_size(ink: np.ndarray) -> float:
+    """The body text size of an ink mask: its letters' median height (``_text_size``)."""
     _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    size = _text_size(stats[1:])
+    return _text_size(stats[1:])
+
+
+def analyse(ink: np.ndarray, size: float, columns: list[BBox] = (), bands: list[BBox] = ()) -> Layout:
+    """Find the regions and rules of an ink mask (uint8, 255 = ink) in its own pixels;
+    ``size``: its body text size (``body_size``); ``columns`` and ``bands``: vertical and horizontal rules found on the full-resolution
+    page (in these pixels)."""
     rules_mask, rules = _rules(ink, size, [*columns, *bands])
     text_ink = _drop_specks(cv2.subtract(ink, rules_mask), size)
     if not text_ink.any():
