@@ -24,11 +24,11 @@ from eulereye.segment import get_segmenter
 from eulereye.segment.base import segment_straightened
 
 SETTINGS = {  # name -> TesseractEngine keyword arguments (the rest as shipped)
-    "as shipped: 16 px letters, Sauvola, PSM 4, margin 12 px": {},
+    "as shipped: 16 px letters, Otsu, PSM 4, margin 12 px": {},
     "no upscale": {"target_letter": 0},
     "22 px letters": {"target_letter": 22},
     "28 px letters": {"target_letter": 28},
-    "Otsu binarisation": {"thresholding": 0},
+    "Sauvola binarisation": {"thresholding": 2},
     "local Otsu binarisation": {"thresholding": 1},
     "PSM 6 for text": {"text_psm": 6},
     "margin 4 px": {"margin": 4},

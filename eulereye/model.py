@@ -39,13 +39,13 @@ def union(boxes: list[BBox]) -> BBox:
 NESTED_SHARE = 0.8  # a box with this share of its area inside another box lies inside it
 
 
-def inside(inner: BBox, outer: BBox) -> bool:
-    """Whether ``inner`` lies (mostly, ``NESTED_SHARE`` of its area) inside ``outer``."""
-    return intersection(inner, outer) >= NESTED_SHARE * max(1, area(inner))
+def inside(inner: BBox, outer: BBox, share: float = NESTED_SHARE) -> bool:
+    """Whether ``inner`` lies (mostly, ``share`` of its area) inside ``outer``."""
+    return intersection(inner, outer) >= share * max(1, area(inner))
 
 
-def nested_groups(boxes: list[BBox], can_nest: list[bool]) -> list[list[int]]:
-    """Indexes of ``boxes`` grouped as ``[host, *guests]``: a guest lies (mostly) inside its
+def nested_groups(boxes: list[BBox], can_nest: list[bool], share: float = NESTED_SHARE) -> list[list[int]]:
+    """Indexes of ``boxes`` grouped as ``[host, *guests]``: a guest lies (``share``) inside its
     host, which grows by each guest it takes in. Larger boxes host first; boxes whose
     ``can_nest`` is false neither host nor are hosted (a group of their own). Groups come
     largest host first."""
@@ -54,7 +54,7 @@ def nested_groups(boxes: list[BBox], can_nest: list[bool]) -> list[list[int]]:
     grown: list[BBox] = []  # each group's box
     for i in sorted(range(len(boxes)), key=lambda i: -area(boxes[i])):
         box = boxes[i]
-        host = next((g for g in hosts if inside(box, grown[g])), None) if can_nest[i] else None
+        host = next((g for g in hosts if inside(box, grown[g], share)), None) if can_nest[i] else None
         if host is None:
             if can_nest[i]:
                 hosts.append(len(groups))

@@ -80,6 +80,7 @@ MIN_COLUMN = 15.0  # ... at least this many letters apart (also: the narrowest c
 WIDE_BLOCK = 1.4  # text blocks wider than this many grid columns are split on the grid
 VALLEY_REACH = 1.5  # letters: the split may move this far from the grid line to the ink valley
 VALLEY_INK = 0.1  # share of a block's rows that may have ink at a valley (protruding letters)
+OVERLAPPING = 0.5  # a text box with this share of its area on a larger one is part of it
 
 
 @dataclass
@@ -145,7 +146,7 @@ def analyse(ink: np.ndarray, size: float, columns: list[BBox] = (), bands: list[
     ``size``: its body text size (``body_size``); ``columns`` and ``bands``: vertical and horizontal rules found on the full-resolution
     page (in these pixels)."""
     rules_mask, rules = _rules(ink, size, [*columns, *bands])
-    text_ink = _drop_specks(cv2.subtract(ink, rules_mask), size)
+    text_ink = _drop_frames(_drop_specks(cv2.subtract(ink, rules_mask), size), size)
     if not text_ink.any():
         return Layout([], rules)
     strips = _paper_strips(text_ink, size)
@@ -163,6 +164,7 @@ def analyse(ink: np.ndarray, size: float, columns: list[BBox] = (), bands: list[
     boxes = _split_at_rules(boxes, columns, text_ink, size)
     boxes = [(box, kind) for box, kind in boxes if not _edge_sliver(box, ink.shape[1], size)]
     boxes = _drop_drawn_words(boxes, ink.shape)
+    boxes = _absorb_overlapping(boxes)
     padded = _padded([box for box, _ in boxes], size, ink.shape)
     regions = [Region(box, kind) for box, (_, kind) in zip(padded, boxes)]
     return Layout(regions, rules)
@@ -292,6 +294,23 @@ def _drop_specks(ink: np.ndarray, size: float) -> np.ndarray:
     return np.where(small[labels], 0, ink).astype(np.uint8)
 
 
+def _drop_frames(ink: np.ndarray, size: float) -> np.ndarray:
+    """Without the ink shapes that are frames or scan borders (``_is_frame``). Dropped before
+    lines are smeared: a torn page edge or a frame touching the ends of a column's lines
+    would otherwise join them into one frame-like fragment, and the column would be lost."""
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    w, h = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]
+    frame = (h > PICTURE_SIZE * size) & _is_frame(stats[:, cv2.CC_STAT_AREA], w, h)
+    frame[0] = False
+    return np.where(frame[labels], 0, ink).astype(np.uint8)
+
+
+def _is_frame(ink: np.ndarray, width: np.ndarray, height: np.ndarray) -> np.ndarray:
+    """Whether tall shapes with this much ink in boxes this size are frames or scan borders
+    (sparse, or very elongated): structure, not content."""
+    return (ink < PICTURE_INK * width * height) | (np.maximum(width, height) > BORDER_ELONGATION * np.minimum(width, height))
+
+
 def _paper_strips(text_ink: np.ndarray, size: float) -> np.ndarray:
     """Background strips wide and tall enough to separate columns (255 = strip); gutters
     are those of them with text beside them (``_flanked_strips``).
@@ -376,9 +395,7 @@ def _fragment(stat: np.ndarray, components: np.ndarray, size: float) -> Fragment
     letter_h, letter_w = comp_h[letter], comp_w[letter]
     box = (x, y, x + w, y + h)
     if h > PICTURE_SIZE * size and not _is_text(letter_h, letter_w, w, h, size):
-        ink = float(components[:, cv2.CC_STAT_AREA].sum())
-        # Sparse tall shapes are frames or scan borders: structure, not content.
-        if ink < PICTURE_INK * w * h or max(w, h) > BORDER_ELONGATION * min(w, h):
+        if _is_frame(components[:, cv2.CC_STAT_AREA].sum(), w, h):
             return Fragment(box, float(h), 0, frame=True)
         return Fragment(box, float(h), int(letter_h.size), picture=True)
     letter_size = float(np.median(letter_h)) if letter_h.size else float(h)
@@ -617,6 +634,15 @@ def _absorb_nested(blocks: list[list[Fragment]]) -> list[list[Fragment]]:
     neither absorb nor are absorbed: a caption inside a picture's box stays text."""
     groups = nested_groups([_union(b) for b in blocks], [not _is_picture(b) for b in blocks])
     return [[fragment for i in group for fragment in blocks[i]] for group in groups]
+
+
+def _absorb_overlapping(boxes: list[tuple[BBox, str]]) -> list[tuple[BBox, str]]:
+    """Text boxes lying largely (``OVERLAPPING``) inside a larger text box taken into it.
+    Splitting blocks on the column grid and at rules can leave a piece over its neighbour
+    where the columns shift at a tear; OCR'd apart, the words of both would be read twice."""
+    boxes_only = [box for box, _ in boxes]
+    groups = nested_groups(boxes_only, [kind == "text" for _, kind in boxes], OVERLAPPING)
+    return [(union([boxes_only[i] for i in group]), boxes[group[0]][1]) for group in groups]
 
 
 def _is_picture(block: list[Fragment]) -> bool:

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from eulereye.model import BBox, Region
+from eulereye.model import BBox, Region, area
 
 BAND_RULE_SPAN = 0.6  # a horizontal rule ends a band when it spans this share of the group
 CUT_SLACK = 0.01  # boxes may overlap a cut by this share of the page (slightly crooked scans)
@@ -37,8 +37,10 @@ RULE_DRIFT = 0.6  # pieces of one broken rule lie within this share of the verti
 HEADLINE_SPAN = 0.5  # a headline alone on top of a group this wide heads all of it
 SLIGHTLY_BLOCKED = 0.05  # a column line this little blocked splits before any row cut
 MAX_BLOCKED = 0.2  # a column line blocked by regions over at most this share of the height ...
-MIN_SIDE = 0.1  # ... with this share of the regions on either side still splits a group
-SOFT_EDGE = 0.2  # ... where a region blocks it only when it runs through its middle 60%
+MIN_SIDE = 0.1  # ... with regions this share of its height tall on either side still splits a group
+SOFT_EDGE = 0.2  # ... where a text region blocks it only this far (share of a column) inside ...
+MIN_CORE = 0.2  # ... though always over this middle share of its own width
+HEADED_GAP = 2.0  # text starting within this many headline heights below a headline is headed by it
 
 
 def order_regions(
@@ -94,7 +96,8 @@ def _xy_cut(
         lambda: _split_at_band_rules(regions, horizontal_rules, slack),
         lambda: _leading_headline(regions, slack[1]),
         lambda: _split_at_gaps(regions, axis=0, slack=slack[0]),
-        lambda: _least_blocked_cut(regions, SLIGHTLY_BLOCKED, soft=False),
+        lambda: _least_blocked_cut(regions, SLIGHTLY_BLOCKED),
+        lambda: _shifted_columns(regions, slack),
         lambda: _rows_between_spanning_regions(regions, slack),
         lambda: _least_blocked_cut(regions, MAX_BLOCKED, soft=True),
     )
@@ -158,38 +161,150 @@ def _rows_between_spanning_regions(regions: list[Region], slack: tuple[float, fl
     return groups
 
 
-def _least_blocked_cut(regions: list[Region], max_blocked: float, soft: bool) -> list[list[Region]]:
+def _shifted_columns(regions: list[Region], slack: tuple[float, float]) -> list[list[Region]]:
+    """Columns that shift sideways part-way down the group (a torn page pasted back a little
+    askew, or two strips of film joined), each read top to bottom across the shift.
+
+    The group falls into an upper and a lower part (``_rows_between_spanning_regions``), each
+    standing in columns, but with no one straight line between the columns of both. Where a
+    column line of the upper part has one of the lower part within ``SOFT_EDGE`` of a column
+    beside it, the two are taken as one bent line: the upper part's regions go left or right
+    of its upper piece, the lower part's of its lower piece. A headline on top of the upper
+    part that runs across such a line (with the headlines beside it over the same columns)
+    comes first: it heads those columns; any other goes with its column."""
+    rows = _rows_between_spanning_regions(regions, slack)
+    if len(rows) < 2:
+        return [regions]
+    upper, lower, *later = rows
+    heads, body = _headline_rows(upper, slack[1])
+    widths = [r.bbox[2] - r.bbox[0] for r in regions if r.kind == "text"]
+    reach = SOFT_EDGE * float(np.median(widths)) if widths else 0.0
+    lines = _paired_lines(_column_lines(body), _column_lines(lower), reach)
+    if not lines:
+        return [regions]
+    across = [r for r in heads if any(r.bbox[0] < top < r.bbox[2] for top, _ in lines)]
+    if across:  # with the headline rows beside them over the same columns
+        x0, x1 = min(r.bbox[0] for r in across), max(r.bbox[2] for r in across)
+        across = [r for r in heads if x0 <= _centre(r) <= x1]
+    bounds = [(-np.inf, -np.inf), *lines, (np.inf, np.inf)]
+    columns = [
+        [r for r in upper if r not in across and left[0] <= _centre(r) < right[0]]
+        + [r for r in lower if left[1] <= _centre(r) < right[1]]
+        for left, right in zip(bounds, bounds[1:])
+    ]
+    return [group for group in [across, *columns, *later] if group]
+
+
+def _headline_rows(regions: list[Region], slack: float) -> tuple[list[Region], list[Region]]:
+    """The rows on top of the group made mostly (by area) of headlines and pictures, and the
+    rest."""
+    rows = _split_at_gaps(regions, axis=1, slack=slack)
+    count = 0
+    for row in rows[:-1]:
+        text = sum(area(r.bbox) for r in row if r.kind == "text")
+        if text * 2 >= sum(area(r.bbox) for r in row):
+            break
+        count += 1
+    return [r for row in rows[:count] for r in row], [r for row in rows[count:] for r in row]
+
+
+def _column_lines(regions: list[Region]) -> list[float]:
+    """The group's column lines left to right, one per gutter: lines that no region blocks
+    (softly, as in ``_least_blocked_cut``) with regions on both sides."""
+    candidates, blocked, centres, _ = _line_blocking(regions, soft=True)
+    clearance = _clearance(candidates, centres)
+    gutters: list[list[int]] = []  # clear candidates with no region centre between them
+    for i in np.flatnonzero(blocked == 0):
+        if not (centres < candidates[i]).any() or not (centres > candidates[i]).any():
+            continue
+        if gutters and not ((centres > candidates[gutters[-1][-1]]) & (centres < candidates[i])).any():
+            gutters[-1].append(i)
+        else:
+            gutters.append([i])
+    return [float(candidates[max(gutter, key=lambda i: clearance[i])]) for gutter in gutters]
+
+
+def _paired_lines(upper: list[float], lower: list[float], reach: float) -> list[tuple[float, float]]:
+    """Upper and lower column lines paired left to right, each with the nearest line of the
+    other part within ``reach``."""
+    pairs: list[tuple[float, float]] = []
+    for top in upper:
+        near = [x for x in lower if abs(x - top) <= reach and (not pairs or x > pairs[-1][1])]
+        if near:
+            pairs.append((top, min(near, key=lambda x: abs(x - top))))
+    return pairs
+
+
+def _centre(region: Region) -> float:
+    return (region.bbox[0] + region.bbox[2]) / 2
+
+
+def _least_blocked_cut(
+    regions: list[Region], max_blocked: float, soft: bool = False
+) -> list[list[Region]]:
     """Left and right of the vertical line that the fewest text regions block, when every
     column line is blocked: a text region read across a gutter by mistake (or a torn scrap
     pasted over one) then goes with the side holding its centre, and the columns either side
     are still read one after the other instead of the group falling apart into rows across
     the page.
-    With ``soft``, a text region blocks a line only when the line runs through its middle
-    (not within ``SOFT_EDGE`` of its width from either side: columns that shift sideways at a
-    tear or a fold overlap the line by their edges). Only a line blocked over at most ``max_blocked``
-    of the group's height, with at least ``MIN_SIDE`` of the regions on either side, counts."""
+    With ``soft``, regions block only where ``_soft_extents`` says: columns that shift
+    sideways at a tear or a fold overlap the line by their edges. Only a line blocked over at
+    most ``max_blocked`` of the group's height, with regions at least ``MIN_SIDE`` of its height
+    tall on either side (not a short line at a column's edge), counts."""
+    candidates, blocked, centres, span = _line_blocking(regions, soft)
+    tall = np.array([r.bbox[3] - r.bbox[1] for r in regions], dtype=float)
+    left = (centres[None, :] < candidates[:, None]) @ tall
+    side = np.minimum(left, tall.sum() - left)
+    usable = np.flatnonzero((blocked <= max_blocked * span) & (side >= MIN_SIDE * span))
+    if not usable.size:
+        return [regions]
+    clearance = _clearance(candidates, centres)
+    best = usable[np.lexsort((-clearance[usable], blocked[usable]))[0]]
+    return [[r for r, c in zip(regions, centres) if c < candidates[best]],
+            [r for r, c in zip(regions, centres) if c >= candidates[best]]]
+
+
+def _line_blocking(
+    regions: list[Region], soft: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """Candidate column lines (just right of a region or of its blocking part), the height of
+    the regions blocking each, the regions' centres and the group's height, for
+    ``_least_blocked_cut``."""
     boxes = np.array([r.bbox for r in regions], dtype=float)
     # A headline or picture across a column line heads or fills those columns: it blocks the
     # line wherever it crosses it, and no cut goes through it.
     text = np.array([r.kind == "text" for r in regions])
-    # Softly, a headline's reach grows by as much as a text region's shrinks: a line through
-    # the edge of a column just beside a headline still parts the headline from that column.
-    inset = np.where(text, 1.0, -1.0) * (SOFT_EDGE * (boxes[:, 2] - boxes[:, 0]) if soft else 0.0)
-    cores = np.stack([boxes[:, 0] + inset, boxes[:, 2] - inset], axis=1)
-    span = max(r.bbox[3] for r in regions) - min(r.bbox[1] for r in regions)
+    cores = _soft_extents(boxes, text) if soft else boxes[:, [0, 2]]
+    span = float(boxes[:, 3].max() - boxes[:, 1].min())
     heights = np.where(text, boxes[:, 3] - boxes[:, 1], 2.0 * span)
-    centres = np.array([(r.bbox[0] + r.bbox[2]) / 2 for r in regions])
-    candidates = np.unique(cores[:, 1])  # just right of a region's core
+    centres = (boxes[:, 0] + boxes[:, 2]) / 2
+    candidates = np.unique(np.concatenate([cores[:, 1], boxes[:, 2]]))
     blocking = (cores[None, :, 0] < candidates[:, None]) & (candidates[:, None] < cores[None, :, 1])
-    blocked = blocking @ heights
-    left = (centres[None, :] < candidates[:, None]).sum(axis=1)
-    side = np.minimum(left, len(regions) - left)
-    usable = (blocked <= max_blocked * span) & (side >= max(1, MIN_SIDE * len(regions)))
-    if not usable.any():
-        return [regions]
-    best = np.flatnonzero(usable)[np.argmin(blocked[usable])]
-    return [[r for r, c in zip(regions, centres) if c < candidates[best]],
-            [r for r, c in zip(regions, centres) if c >= candidates[best]]]
+    return candidates, blocking @ heights, centres, span
+
+
+def _clearance(candidates: np.ndarray, centres: np.ndarray) -> np.ndarray:
+    """Each candidate line's distance to the nearest region centre: of lines blocked alike,
+    the one furthest from the regions either side is the gutter."""
+    return np.abs(candidates[:, None] - centres[None, :]).min(axis=1)
+
+
+def _soft_extents(boxes: np.ndarray, text: np.ndarray) -> np.ndarray:
+    """Where each region blocks a column line softly (left and right x): a text region only
+    ``SOFT_EDGE`` of a column's width (their median width) inside its box; a headline or
+    picture wider than a column also over the text it heads (just below it, overlapping it
+    sideways), so that a line through the edge of a column under a spanning headline does
+    not part them.""" 
+    widths = boxes[:, 2] - boxes[:, 0]
+    column = np.median(widths[text]) if text.any() else 0.0
+    edge = np.minimum(SOFT_EDGE * column, (1 - MIN_CORE) / 2 * widths)
+    extents = np.stack([boxes[:, 0] + edge, boxes[:, 2] - edge], axis=1)
+    for i in np.flatnonzero(~text & (widths > column)):
+        x0, y0, x1, y1 = boxes[i]
+        below = text & (boxes[:, 1] >= y0) & (boxes[:, 1] <= y1 + HEADED_GAP * (y1 - y0)) \
+            & (boxes[:, 0] < x1) & (boxes[:, 2] > x0)
+        extents[i] = [min(x0, boxes[below, 0].min(initial=x0)), max(x1, boxes[below, 2].max(initial=x1))]
+    return extents
 
 
 def _in_columns(regions: list[Region], slack: float) -> bool:

@@ -146,3 +146,25 @@ def test_seven_column_front_page_masthead_first_text_blocks_within_one_column():
     tall = [r for r in text if r.bbox[3] - r.bbox[1] > 200]
     assert {int((r.bbox[0] + r.bbox[2]) / 2 // column_width) for r in tall} == set(range(7))
     assert len(regions) < 200
+
+
+def test_column_touching_a_dark_scan_border_is_kept():
+    # A torn page edge scanned as a dark band that the first letters of the left column's
+    # lines run into: one ink shape with the band, yet that column is text, not a frame
+    # (it was lost: coverage 0.81).
+    page = generate_page(3, degrade=False, binarise=False)
+    truth = [s.bbox for s in page.sections if s.kind in TEXT_KINDS]
+    image = page.image.copy()
+    image[:, : min(b[0] for b in truth) + 6] = 40
+    assert coverage(boxes(SEGMENTER.segment(image)), truth, image.shape) >= 0.97
+
+
+def test_text_boxes_mostly_on_another_are_taken_into_it():
+    from eulereye.segment.classical import _absorb_overlapping
+
+    column = ((100, 100, 400, 900), "text")
+    piece = ((80, 120, 180, 600), "text")  # 80% on the column: its words would be read twice
+    beside = ((420, 100, 700, 900), "text")
+    picture = ((150, 300, 350, 500), "illustration")
+    merged = _absorb_overlapping([piece, column, beside, picture])
+    assert sorted(merged) == sorted([((80, 100, 400, 900), "text"), beside, picture])

@@ -63,3 +63,31 @@ def test_columns_whose_lines_align_are_still_read_column_by_column():
     ordered = order_regions([*columns[::-1], headline], 1000, 400)
     assert ordered[0] == headline
     assert ordered[1:] == columns
+
+
+def test_columns_shifted_at_a_tear_are_read_down_across_it():
+    # A torn page pasted back askew: below y=700 every column sits 60 px (a fifth of a
+    # column) further left, so no straight line parts the columns of both halves. Each
+    # column is still read top to bottom, its lower piece right after its upper one.
+    upper = [Region((x, 100, x + 280, 680), "text") for x in (60, 370, 680)]
+    lower = [Region((x - 60, 720, x - 60 + 280, 1300), "text") for x in (60, 370, 680)]
+    ordered = order_regions([*lower, *upper][::-1], W, H)
+    assert ordered == [upper[0], lower[0], upper[1], lower[1], upper[2], lower[2]]
+
+
+def test_headline_over_two_shifted_columns_comes_before_both():
+    headline = Region((70, 20, 640, 80), "headline")
+    upper = [Region((x, 100, x + 280, 680), "text") for x in (60, 370, 680)]
+    lower = [Region((x - 60, 720, x - 60 + 280, 1300), "text") for x in (60, 370, 680)]
+    ordered = order_regions([*upper, headline, *lower], W, H)
+    assert ordered == [headline, upper[0], lower[0], upper[1], lower[1], upper[2], lower[2]]
+
+
+def test_a_short_line_at_a_column_edge_does_not_move_the_gutter():
+    # Two columns shifted at a tear; a short right-aligned line ends the upper left column.
+    # It belongs to that column, not to the column right of the gutter.
+    upper_left, upper_right = Region((60, 100, 480, 600), "text"), Region((520, 100, 940, 600), "text")
+    short = Region((380, 610, 480, 640), "text")
+    lower_left, lower_right = Region((0, 680, 420, 1300), "text"), Region((460, 680, 880, 1300), "text")
+    ordered = order_regions([lower_right, short, upper_right, lower_left, upper_left], W, H)
+    assert ordered == [upper_left, short, lower_left, upper_right, lower_right]
