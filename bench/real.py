@@ -226,7 +226,7 @@ def layout_rows(results: dict) -> list[str]:
     return rows
 
 
-def report(results: dict) -> str:
+def report(results: dict, peer_ran: str | None = None) -> str:
     layouts = layout_rows(results)
     results = {stem: {k: v for k, v in systems.items() if isinstance(v, Scores)} for stem, systems in results.items()}
     rows = ["| page | system | straddle | order vs GT | column order | article contiguity (zones / GT) "
@@ -262,6 +262,9 @@ def report(results: dict) -> str:
         "",
         f"Run {when} with `make bench-real` (`bench/real.py`). Machine: {machine()}.",
         f"Load average (1 min) at the end of the run: {os.getloadavg()[0]:.1f}.",
+        *([f"Plain tesseract's figures (its text, seconds and CPU seconds) are those of its run of "
+           f"{peer_ran} on this machine (`--reuse-peer`): its output does not depend on eulereye."]
+          if peer_ran else []),
         "",
         "Dev pages of issue 10 (NDNP microfilm scans and the 1895 Highland Recorder). eulereye: "
         "`eulereye process --jobs 2` (start-up included); tesseract: `tesseract IMAGE - tsv` with "
@@ -283,13 +286,20 @@ def report(results: dict) -> str:
     ])
 
 
+def peer_run_dates(pages: list[DevPage]) -> str:
+    """When the cached plain-tesseract results of ``pages`` were made (UTC days and times)."""
+    stamps = sorted(datetime.fromtimestamp((CACHE / f"{Path(p.path).stem}.tesseract.json").stat().st_mtime,
+                                           timezone.utc) for p in pages)
+    return f"{stamps[0]:%Y-%m-%d %H:%M}-{stamps[-1]:%H:%M} UTC"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=REPO / ".testdata",
                         help="the test data folder, shared/data's layout (default: .testdata, filled by make testdata)")
     parser.add_argument("--pages", nargs="*", help="page stems to run (default: all dev pages)")
     parser.add_argument("--reuse-peer", action="store_true",
-                        help="reuse the last plain-tesseract result of a page (development only)")
+                        help="reuse the last plain-tesseract result of each page (the table says when it ran)")
     parser.add_argument("--no-write", action="store_true", help="print, don't update bench/RESULTS.md")
     args = parser.parse_args()
     pages = [p for p in DEV_PAGES if not args.pages or Path(p.path).stem in args.pages]
@@ -301,7 +311,7 @@ def main() -> None:
             f"articles {_num(v.articles)}/{_num(v.gt_articles)}, dict {v.dict_words} ({_pct(v.dict_share)}), "
             f"{_num(v.seconds)} s" for k, v in results[Path(page.path).stem].items() if isinstance(v, Scores)),
               flush=True)
-    text = report(results)
+    text = report(results, peer_run_dates(pages) if args.reuse_peer else None)
     if args.no_write:
         print(text)
     else:

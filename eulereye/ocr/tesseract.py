@@ -35,6 +35,10 @@ MAX_UPSCALE = 3.0
 # Tesseract's binarisation (thresholding_method): Otsu's. Sauvola recovered 1% more words on
 # the microfilm pages but read the bundled samples and two book pages worse (docs/accuracy.md).
 OTSU = 0
+# A line at most this share of the crop's typical line height, touching its top or bottom
+# (within EDGE_TOUCH pixels), is cut by the crop: half of a neighbouring section's line.
+CUT_LINE = 0.7
+EDGE_TOUCH = 2
 _api = None  # this process's Tesseract instance
 _api_settings = None  # (lang, thresholding) it was made with
 
@@ -113,7 +117,24 @@ def _read_crop(crop: np.ndarray, offset: tuple[int, int], scale: float, psm: int
         lines[-1].words.append(Word(text, round(word.Confidence(level), 2),
                                     (offset[0] + math.floor(x0), offset[1] + math.floor(y0),
                                      offset[0] + math.ceil(x1), offset[1] + math.ceil(y1))))
-    return [line for line in lines if line.words]
+    return _without_cut_lines([line for line in lines if line.words], offset, crop.shape[0] / scale)
+
+
+def _without_cut_lines(lines: list[Line], offset: tuple[int, int], height: float) -> list[Line]:
+    """Without a line the crop's top or bottom edge cuts through: lower than ``CUT_LINE`` of
+    the crop's typical line and touching that edge, it is the half of a neighbouring
+    section's line that the section's box took in (read whole there), and reads as garbage."""
+    if len(lines) < 2:
+        return lines
+    heights = sorted(line.bbox[3] - line.bbox[1] for line in lines)
+    typical = heights[len(heights) // 2]
+    top, bottom = offset[1] + EDGE_TOUCH, offset[1] + height - EDGE_TOUCH
+
+    def cut(line: Line) -> bool:
+        x0, y0, x1, y1 = line.bbox
+        return y1 - y0 < CUT_LINE * typical and (y0 <= top or y1 >= bottom)
+
+    return [line for line in lines if not cut(line)]
 
 
 class TesseractEngine:
