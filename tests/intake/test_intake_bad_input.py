@@ -37,7 +37,8 @@ def test_truncated_jpeg():
 
 
 def test_cut_inside_the_header():
-    assert "corrupt PNG" in refused(noisy_page("PNG")[:30], "stub.png", BadImageError)
+    message = refused(noisy_page("PNG")[:30], "stub.png", BadImageError)
+    assert "truncated PNG image" in message and "inside its header" in message
 
 
 def test_truncation_is_never_padded():
