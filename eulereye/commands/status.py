@@ -12,9 +12,11 @@ def register(subparsers) -> None:
     settings = Settings.from_env()
     parser = subparsers.add_parser(
         "status", help="show progress per folder: done, failed, flagged (bucket: queued, DLQ)",
-        description="Count pages per top-level folder. With --bucket: inputs, done and failed "
-                    "pages in the bucket, and the queues. With --out: a local output folder's done, "
-                    "failed, skipped (by the last run) and flagged pages, and which need a look.")
+        description="Count pages per top-level folder and name those that need a look: failed "
+                    "files with their reason, and pages flagged far below the others (few words, "
+                    "low confidence). With --bucket: inputs, done, failed and flagged pages in the "
+                    "bucket (every manifest is read), and the queues. With --out: a local output "
+                    "folder's done, failed, skipped (by the last run) and flagged pages.")
     where = parser.add_mutually_exclusive_group(required=not settings.bucket)
     where.add_argument("--bucket", default=settings.bucket or None,
                        help="the page bucket (default: EULEREYE_BUCKET)")
