@@ -183,9 +183,10 @@ def _codestream_missing(stream: bytes, declared: int | None, offset: int = 0) ->
     if tiles == 1 or len(complete) >= tiles:  # what is missing is detail, not a part of the page
         share = max(1, round(100 * missing / expected))
         return f"{missing:,} of {expected:,} bytes of the compressed picture missing (about {share}%)"
-    exact = f"{missing:,} of {expected:,} bytes" if declared else f"at least {missing:,} bytes"
+    # Without the box's length, the tiles not there have no stated size: the tiles tell how much.
+    size = f", {missing:,} of {expected:,} bytes missing" if declared else ""
     return (f"{tiles - len(complete)} of its {tiles} tiles missing or cut short "
-            f"({_share(1 - len(complete) / tiles)}), {exact} missing")
+            f"({_share(1 - len(complete) / tiles)}){size}")
 
 
 def _j2k_tile_count(stream: bytes) -> int:

@@ -45,12 +45,13 @@ def run(args) -> int:
     print("\n".join(table(report["folders"])))
     for name, value in report.get("queues", {}).items():
         print(f"{name}: {value}")
-    for title, listed, line in (("flagged", report.get("flagged", {}), "{name}: {why}"),
-                                ("failed", report.get("failed", {}), "{why}")):  # names the file
+    # As the end of 'eulereye process' lists them; a failure's reason names its file.
+    for title, listed, line in (("failed: ", report.get("failed", {}), "{why}"),
+                                ("flagged:", report.get("flagged", {}), "{name}: {why}")):
         for name, why in list(listed.items())[:LISTED]:
-            print(f"{title}: " + line.format(name=name, why=why))
+            print(f"{title} " + line.format(name=name, why=why))
         if len(listed) > LISTED:
-            print(f"{title}: … and {len(listed) - LISTED} more (--json lists them all)")
+            print(f"{title} … and {len(listed) - LISTED} more (--json lists them all)")
     return 0
 
 

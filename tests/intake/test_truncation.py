@@ -14,6 +14,9 @@ from eulereye.errors import BadImageError
 from eulereye.imaging import load_frames
 from eulereye.truncation import missing_part
 from tests.intake.fixtures import encode, noisy_page
+from tools.testdata import data_path
+
+LOC_JP2 = "news-scans/beaver-county-news_1916-05-12_seq-1.jp2"  # 24 tiles, codestream box to the end
 
 
 def failure(data: bytes, filename: str) -> str:
@@ -87,3 +90,14 @@ def test_tiled_jpeg2000_names_the_tiles_missing():
     assert 4 <= tiles <= 12, message  # the bottom and right tiles are narrower, so fewer bytes
     total = len(data) - _codestream_start(data)  # the .jp2 box states it
     assert f"{len(data) - cut:,} of {total:,} bytes missing" in message
+
+
+def test_a_cut_library_of_congress_jp2_names_the_tiles_missing():
+    """A real LoC page: its codestream box runs to the end of the file (no length stated), so
+    the tiles tell how much is gone."""
+    data = data_path(LOC_JP2).read_bytes()
+    message = failure(data[: len(data) * 6 // 10], "p 2.jp2")
+    assert re.fullmatch(r"p 2\.jp2: truncated JPEG 2000 image: (\d+) of its 24 tiles missing or cut short "
+                        r"\(about (\d+)% of the image\); copy or scan it again", message), message
+    tiles = int(re.search(r"(\d+) of its 24", message).group(1))
+    assert 8 <= tiles <= 12, message  # 40% of the bytes cut: about 40% of the tiles

@@ -68,6 +68,12 @@ def test_a_missing_path_names_it_and_says_what_to_do(tmp_path, capsys):
     assert "usage:" not in err, "a missing file is not a usage mistake worth the whole usage text"
 
 
+def test_upload_of_a_missing_folder_names_it_and_says_what_to_do(tmp_path, capsys):
+    assert exit_status(["upload", str(tmp_path / "no such"), "--bucket", "archive"]) == 2
+    err = capsys.readouterr().err
+    assert f"eulereye upload: error: {tmp_path / 'no such'}: not a folder; give the folder of page images" in err
+
+
 def test_an_out_that_is_a_file_is_refused(tmp_path, capsys):
     (tmp_path / "page.png").write_bytes(b"not yet scanned")
     (tmp_path / "out.txt").write_text("notes")
