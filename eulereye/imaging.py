@@ -26,6 +26,7 @@ import json
 import re
 import warnings
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path, PurePosixPath
@@ -164,7 +165,7 @@ def _full_pages(image: Image.Image, filename: str) -> list[int]:
 def _decode_page(data: bytes, page: int, filename: str, max_pixels: int) -> tuple[np.ndarray, float | None]:
     """One page, upright and gray, and the resolution it states. Opens the file afresh so that no decoded pixels but the
     returned array stay alive while the caller works on the frame."""
-    with _open(data, filename, max_pixels) as image:
+    with _open(data, filename, max_pixels) as image, _warnings_logged(filename):
         try:
             image.seek(page)
             _check_size(image, filename, max_pixels)
@@ -181,6 +182,17 @@ def _decode_page(data: bytes, page: int, filename: str, max_pixels: int) -> tupl
     if orientation in _UPRIGHT:
         gray = np.ascontiguousarray(_UPRIGHT[orientation](gray))
     return gray, dpi
+
+
+@contextmanager
+def _warnings_logged(filename: str):
+    """What the decoder warns about a file it still reads (e.g. Pillow's "Corrupt EXIF data"),
+    logged as one line naming the file rather than printed as Python's warning text."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UserWarning)
+        yield
+    for warning in caught:
+        get_logger().warning("image warning", file=filename, warning=str(warning.message).strip())
 
 
 PLAUSIBLE_DPI = (50, 10000)  # a 1 dpi TIFF (a scanner leaving the default) states nothing
