@@ -16,7 +16,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from eulereye.commands.process import find_inputs
 from eulereye.logs import get_logger
-from eulereye.outputs.localtree import failure_reason, page_figures, status_report
+from eulereye.outputs.localtree import failure_reason, folder_counts, page_figures, status_report
 from eulereye.outputs.s3store import is_missing
 from eulereye.outputs.naming import page_name
 
@@ -100,23 +100,31 @@ def queue_counts(sqs, queue_url: str) -> dict:
 
 
 def status(s3, sqs, bucket: str, queue_url: str | None, input_prefix="input/", output_prefix="output/",
-           threads: int = 16) -> dict:
+           threads: int = 16, counts_only: bool = False) -> dict:
     """Per top-level folder: inputs, done (manifests), failed (errors) and flagged pages, with
     why each flagged page needs a look and each failed one's reason: the shape of
-    ``eulereye status --out``. Reads every manifest and errors record (``threads`` at once).
-    And the queues."""
-    inputs = [page_name(obj["Key"][len(input_prefix):]) for obj in _keys(s3, bucket, input_prefix)]
-    manifests = read_records(s3, bucket, output_prefix + "manifest/", threads)
-    failures = {name: failure_reason(name, record)
-                for name, record in read_records(s3, bucket, output_prefix + "errors/", threads).items()}
-    figures = {name: page_figures(manifest) for name, manifest in manifests.items()}
-    report = status_report({"inputs": inputs, "done": figures, "failed": failures}, figures, failures)
+    ``eulereye status --out``. Reads every manifest and errors record (``threads`` at once);
+    ``counts_only``: none, only the listings (no flagged pages, no reasons). And the queues."""
+    inputs = _names(s3, bucket, input_prefix)
+    if counts_only:
+        report = {"folders": folder_counts({"inputs": inputs, "done": _names(s3, bucket, output_prefix + "manifest/"),
+                                            "failed": _names(s3, bucket, output_prefix + "errors/")})}
+    else:
+        manifests = read_records(s3, bucket, output_prefix + "manifest/", threads)
+        failures = {name: failure_reason(name, record)
+                    for name, record in read_records(s3, bucket, output_prefix + "errors/", threads).items()}
+        figures = {name: page_figures(manifest) for name, manifest in manifests.items()}
+        report = status_report({"inputs": inputs, "done": figures, "failed": failures}, figures, failures)
     report["queues"] = {}
     if queue_url:
         report["queues"] = queue_counts(sqs, queue_url)
         dlq = dead_letter_queue_url(sqs, queue_url)
         report["queues"]["dead_letter"] = queue_counts(sqs, dlq)["queued"] if dlq else 0
     return report
+
+
+def _names(s3, bucket: str, prefix: str) -> list[str]:
+    return [page_name(obj["Key"][len(prefix):]) for obj in _keys(s3, bucket, prefix)]
 
 
 def read_records(s3, bucket: str, prefix: str, threads: int = 16) -> dict[str, dict]:

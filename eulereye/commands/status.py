@@ -26,6 +26,9 @@ def register(subparsers) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.add_argument("--report", metavar="DIR",
                         help="with --bucket: also write the HTML report of its pages to DIR/report/ (see 'report')")
+    parser.add_argument("--counts-only", action="store_true",
+                        help="with --bucket: count objects only, reading no manifest (quick on a large "
+                             "bucket; no flagged pages, no reasons)")
     parser.add_argument("--failures", action="store_true",
                         help="with --bucket: group the failed pages (output/errors/) by error class, with counts and names")
     parser.add_argument("--show", type=int, default=10, metavar="N",
@@ -87,7 +90,7 @@ def bucket_status(args) -> dict:
 
     settings = Settings.from_env()
     report = status(operator_client("s3"), operator_client("sqs"), args.bucket, args.queue_url,
-                    settings.input_prefix, settings.output_prefix)
+                    settings.input_prefix, settings.output_prefix, counts_only=args.counts_only)
     if args.report:
         import sys
         from pathlib import Path
@@ -107,6 +110,8 @@ def local_status(args) -> dict:
 
     if args.report:
         raise UsageError(f"--report goes with --bucket; for a local folder run 'eulereye report {args.out}'")
+    if args.counts_only:
+        raise UsageError("--counts-only goes with --bucket; a local folder is counted in full at once")
     root = Path(args.out)
     if not (root / "manifest").is_dir() and not (root / "errors").is_dir():
         raise UsageError(f"{args.out}: not an output folder of 'eulereye process' (no manifest/ or "

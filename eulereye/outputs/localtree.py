@@ -104,13 +104,16 @@ def status_report(columns: dict, figures: dict[str, dict], failures: dict[str, s
     the median of ``figures`` (done page -> ``page_figures``); every flagged page with why, and
     every failed one (``failures``) with its one-line reason."""
     flagged = flag_pages(figures)
-    counted = {**columns, "flagged": flagged}
+    return {"folders": folder_counts({**columns, "flagged": flagged}), "flagged": flagged, "failed": failures}
+
+
+def folder_counts(columns: dict) -> dict[str, dict[str, int]]:
+    """Top-level folder -> how many of the names in each of ``columns`` (column -> names) lie in it."""
     folders: dict[str, Counter] = {}
-    for column, names in counted.items():
+    for column, names in columns.items():
         for name in names:
             folders.setdefault(folder_of(name), Counter())[column] += 1
-    return {"folders": {f: {column: c[column] for column in counted} for f, c in sorted(folders.items())},
-            "flagged": flagged, "failed": failures}
+    return {f: {column: c[column] for column in columns} for f, c in sorted(folders.items())}
 
 
 def failure_reason(name: str, record: dict) -> str:

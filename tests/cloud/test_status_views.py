@@ -78,6 +78,12 @@ def test_status_bucket_prints_the_flagged_page_and_the_failed_file(server, pages
     assert list(report["flagged"]) == ["1891/blank"] and list(report["failed"]) == ["1891/cut"]
     assert report["queues"] == {"queued": 0, "in_flight": 0, "dead_letter": 0}
 
+    assert main(["status", "--bucket", BUCKET, "--counts-only", "--json"]) == 0  # reads no manifest
+    report = json.loads(capsys.readouterr().out)
+    assert report["folders"] == {"1890": {"inputs": 4, "done": 4, "failed": 0},
+                                 "1891": {"inputs": 2, "done": 1, "failed": 1}}
+    assert "flagged" not in report and "failed" not in report
+
 
 def test_a_queue_without_a_dead_letter_queue_has_none_to_count(server):
     _, sqs, _, _ = server

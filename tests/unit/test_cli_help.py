@@ -74,6 +74,11 @@ def test_upload_of_a_missing_folder_names_it_and_says_what_to_do(tmp_path, capsy
     assert f"eulereye upload: error: {tmp_path / 'no such'}: not a folder; give the folder of page images" in err
 
 
+def test_counts_only_is_for_a_bucket(tmp_path, capsys):
+    assert exit_status(["status", "--out", str(tmp_path), "--counts-only"]) == 2
+    assert "--counts-only goes with --bucket" in capsys.readouterr().err
+
+
 def test_an_out_that_is_a_file_is_refused(tmp_path, capsys):
     (tmp_path / "page.png").write_bytes(b"not yet scanned")
     (tmp_path / "out.txt").write_text("notes")
