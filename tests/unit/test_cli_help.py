@@ -48,6 +48,7 @@ def test_no_markup_in_any_help_text(capsys):
     (["process", "pages", "--output", "out"], "eulereye process: error: unknown option --output; did you mean --out?"),
     (["--log-fromat", "json", "process"], "unknown option --log-fromat; did you mean --log-format?"),
     (["render", "p.png", "--out", "o.png", "--frames", "2"], "unknown option --frames; did you mean --frame?"),
+    (["process", "pages", "-out", "out"], "eulereye process: error: unknown option -out; did you mean --out?"),
 ])
 def test_an_unknown_option_is_named_with_the_closest_valid_one(argv, message, capsys):
     assert exit_status(argv) == 2
