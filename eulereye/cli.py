@@ -40,10 +40,18 @@ class Parser(argparse.ArgumentParser):
             if token == "--" or token in verbs:  # what follows a verb is the verb's to check
                 return
             flag = token.split("=", 1)[0]
-            if flag.startswith("--") and sum(k.startswith(flag) for k in known) != 1 and flag not in known:
-                close = difflib.get_close_matches(flag, known, n=1)
+            if _is_unknown(flag, known):
+                close = difflib.get_close_matches(flag if flag.startswith("--") else "-" + flag, known, n=1)
                 self.error(f"unknown option {flag}; " + (f"did you mean {close[0]}?" if close
                                                          else f"see {self.prog} --help"))
+
+
+def _is_unknown(flag: str, known: list[str]) -> bool:
+    """An option no command has: a misspelt or ambiguous --name, or a word after one dash
+    (-out meant as --out; a value such as -5 is not a word)."""
+    if flag.startswith("--"):
+        return flag not in known and sum(k.startswith(flag) for k in known) != 1
+    return flag.startswith("-") and len(flag) > 2 and flag[1].isalpha() and flag[:2] not in known
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -106,7 +106,8 @@ def problem_lines(result: BatchResult) -> list[str]:
                      f"{result.out}/{result.run_record}")
     if result.orphans:
         action = "removed (--prune)" if result.pruned else "kept; --prune removes them"
-        lines.append(f"no input: {len(result.orphans)} pages in {result.out} whose input file is gone "
+        pages = f"{len(result.orphans)} page{'s' if len(result.orphans) > 1 else ''}"
+        lines.append(f"no input: {pages} in {result.out} whose input file is gone "
                      f"(first: {result.orphans[0]}), {action}; all listed in {result.out}/{result.run_record}")
     return lines
 

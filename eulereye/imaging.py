@@ -26,6 +26,7 @@ import json
 import re
 import warnings
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path, PurePosixPath
@@ -80,6 +81,7 @@ _ORIENTATION_TAG = 0x0112
 _NEW_SUBFILE_TYPE_TAG = 254  # bit 0 set: a reduced-resolution copy of another page
 _ALPHA_MODES = {"LA", "La", "PA", "RGBA", "RGBa"}
 _BAND_ROWS = 512
+_RESCAN = "copy or scan it again"  # what to do about a damaged file, at the end of its message
 
 
 @dataclass
@@ -103,7 +105,7 @@ def load_frames(data: bytes, filename: str, *, max_pixels: int) -> Iterator[Fram
             f"expected one of {', '.join(sorted(SUPPORTED_SUFFIXES))}"
         )
     if not data:
-        raise BadImageError(f"{filename}: file is empty (0 bytes)")
+        raise BadImageError(f"{filename}: file is empty (0 bytes); {_RESCAN}")
     with _open(data, filename, max_pixels) as image:
         found = _SUPPORTED_FORMATS[image.format]
         pages = _full_pages(image, filename)
@@ -156,14 +158,14 @@ def _full_pages(image: Image.Image, filename: str) -> list[int]:
             if not int(image.tag_v2.get(_NEW_SUBFILE_TYPE_TAG, 0)) & 1:
                 pages.append(number)
     except Exception as exc:
-        raise BadImageError(f"{filename}: corrupt TIFF page directory: {_reason(exc)}") from exc
+        raise BadImageError(f"{filename}: corrupt TIFF page directory: {_reason(exc)}; {_RESCAN}") from exc
     return pages or [0]
 
 
 def _decode_page(data: bytes, page: int, filename: str, max_pixels: int) -> tuple[np.ndarray, float | None]:
     """One page, upright and gray, and the resolution it states. Opens the file afresh so that no decoded pixels but the
     returned array stay alive while the caller works on the frame."""
-    with _open(data, filename, max_pixels) as image:
+    with _open(data, filename, max_pixels) as image, _warnings_logged(filename):
         try:
             image.seek(page)
             _check_size(image, filename, max_pixels)
@@ -180,6 +182,17 @@ def _decode_page(data: bytes, page: int, filename: str, max_pixels: int) -> tupl
     if orientation in _UPRIGHT:
         gray = np.ascontiguousarray(_UPRIGHT[orientation](gray))
     return gray, dpi
+
+
+@contextmanager
+def _warnings_logged(filename: str):
+    """What the decoder warns about a file it still reads (e.g. Pillow's "Corrupt EXIF data"),
+    logged as one line naming the file rather than printed as Python's warning text."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UserWarning)
+        yield
+    for warning in caught:
+        get_logger().warning("image warning", file=filename, warning=str(warning.message).strip())
 
 
 PLAUSIBLE_DPI = (50, 10000)  # a 1 dpi TIFF (a scanner leaving the default) states nothing
@@ -259,19 +272,20 @@ def _unreadable(data: bytes, filename: str, reason: str) -> str:
     if missing:
         return _truncated(filename, found, missing)
     if found:
-        return f"{filename}: corrupt {found} image ({len(data)} bytes): {reason}"
-    return f"{filename}: not an image ({len(data)} bytes starting {data[:16]!r}): {reason}"
+        return f"{filename}: corrupt {found} image ({len(data)} bytes): {reason}; {_RESCAN}"
+    return (f"{filename}: not an image ({len(data)} bytes starting {data[:16]!r}): {reason}; "
+            "replace it with the page's scan, or move it out of the folder")
 
 
 def _damaged(data: bytes, filename: str, found: str, exc: Exception) -> str:
     missing = missing_part(data, found)
     if missing:
         return _truncated(filename, found, missing)
-    return f"{filename}: truncated or corrupt {found} image: {_reason(exc)}"
+    return f"{filename}: truncated or corrupt {found} image: {_reason(exc)}; {_RESCAN}"
 
 
 def _truncated(filename: str, found: str, missing: str) -> str:
-    return f"{filename}: truncated {found} image: {missing}; copy or scan it again"
+    return f"{filename}: truncated {found} image: {missing}; {_RESCAN}"
 
 
 def _reason(exc: Exception) -> str:

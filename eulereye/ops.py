@@ -16,6 +16,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from eulereye.commands.process import find_inputs
 from eulereye.logs import get_logger
+from eulereye.outputs.localtree import failure_reason, folder_counts, page_figures, status_report
 from eulereye.outputs.s3store import is_missing
 from eulereye.outputs.naming import page_name
 
@@ -81,12 +82,9 @@ def _keys(s3, bucket: str, prefix: str):
             yield obj
 
 
-def _folder(name: str) -> str:
-    return name.split("/", 1)[0] if "/" in name else "."
-
-
 def dead_letter_queue_url(sqs, queue_url: str) -> str | None:
-    attrs = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["RedrivePolicy"])["Attributes"]
+    # SQS leaves out "Attributes" altogether when the queue has none of those asked for.
+    attrs = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["RedrivePolicy"]).get("Attributes", {})
     if "RedrivePolicy" not in attrs:
         return None
     arn = json.loads(attrs["RedrivePolicy"])["deadLetterTargetArn"]
@@ -101,20 +99,43 @@ def queue_counts(sqs, queue_url: str) -> dict:
             "in_flight": int(attrs["ApproximateNumberOfMessagesNotVisible"])}
 
 
-def status(s3, sqs, bucket: str, queue_url: str | None, input_prefix="input/", output_prefix="output/") -> dict:
-    """Per top-level folder: inputs, done (manifests), failed (errors); and the queues."""
-    folders: dict[str, Counter] = {}
-    for kind, prefix in (("inputs", input_prefix), ("done", output_prefix + "manifest/"),
-                         ("failed", output_prefix + "errors/")):
-        for obj in _keys(s3, bucket, prefix):
-            name = page_name(obj["Key"][len(prefix):])
-            folders.setdefault(_folder(name), Counter())[kind] += 1
-    queues = {}
+def status(s3, sqs, bucket: str, queue_url: str | None, input_prefix="input/", output_prefix="output/",
+           threads: int = 16, counts_only: bool = False) -> dict:
+    """Per top-level folder: inputs, done (manifests), failed (errors) and flagged pages, with
+    why each flagged page needs a look and each failed one's reason: the shape of
+    ``eulereye status --out``. Reads every manifest and errors record (``threads`` at once);
+    ``counts_only``: none, only the listings (no flagged pages, no reasons). And the queues."""
+    inputs = _names(s3, bucket, input_prefix)
+    if counts_only:
+        report = {"folders": folder_counts({"inputs": inputs, "done": _names(s3, bucket, output_prefix + "manifest/"),
+                                            "failed": _names(s3, bucket, output_prefix + "errors/")})}
+    else:
+        manifests = read_records(s3, bucket, output_prefix + "manifest/", threads)
+        failures = {name: failure_reason(name, record)
+                    for name, record in read_records(s3, bucket, output_prefix + "errors/", threads).items()}
+        figures = {name: page_figures(manifest) for name, manifest in manifests.items()}
+        report = status_report({"inputs": inputs, "done": figures, "failed": failures}, figures, failures)
+    report["queues"] = {}
     if queue_url:
-        queues = queue_counts(sqs, queue_url)
+        report["queues"] = queue_counts(sqs, queue_url)
         dlq = dead_letter_queue_url(sqs, queue_url)
-        queues["dead_letter"] = queue_counts(sqs, dlq)["queued"] if dlq else 0
-    return {"folders": {f: dict(c) for f, c in sorted(folders.items())}, "queues": queues}
+        report["queues"]["dead_letter"] = queue_counts(sqs, dlq)["queued"] if dlq else 0
+    return report
+
+
+def _names(s3, bucket: str, prefix: str) -> list[str]:
+    return [page_name(obj["Key"][len(prefix):]) for obj in _keys(s3, bucket, prefix)]
+
+
+def read_records(s3, bucket: str, prefix: str, threads: int = 16) -> dict[str, dict]:
+    """Page name -> the JSON record under ``prefix`` (manifests, errors), ``threads`` read at once."""
+    keys = [obj["Key"] for obj in _keys(s3, bucket, prefix) if obj["Key"].endswith(".json")]
+
+    def read(key: str) -> dict:
+        return json.loads(s3.get_object(Bucket=bucket, Key=key)["Body"].read())
+
+    with ThreadPoolExecutor(threads) as pool:
+        return {page_name(key[len(prefix):]): record for key, record in zip(keys, pool.map(read, keys))}
 
 
 def page_event(bucket: str, key: str) -> str:
@@ -162,12 +183,10 @@ def requeue_errors(s3, sqs, bucket: str, queue_url: str, output_prefix="output/"
 def failures(s3, bucket: str, output_prefix="output/") -> dict:
     """The ``errors/`` records grouped by error class, largest group first: for each class its
     count, the failed pages' names and one message as an example."""
-    prefix = output_prefix + "errors/"
     groups: dict[str, dict] = {}
-    for obj in _keys(s3, bucket, prefix):
-        record = json.loads(s3.get_object(Bucket=bucket, Key=obj["Key"])["Body"].read())
+    for name, record in read_records(s3, bucket, output_prefix + "errors/").items():
         group = groups.setdefault(record.get("error") or "unknown",
                                   {"count": 0, "pages": [], "example": record.get("message", "")})
         group["count"] += 1
-        group["pages"].append(page_name(obj["Key"][len(prefix):]))
+        group["pages"].append(name)
     return dict(sorted(groups.items(), key=lambda item: -item[1]["count"]))

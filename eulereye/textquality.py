@@ -114,7 +114,7 @@ def _reasons(page: dict, medians: dict) -> list[str]:
     if words < FEW_WORDS:
         reasons.append(f"almost no words ({words})")
     elif medians["words"] and words < medians["words"] * WORDS_FRACTION:
-        reasons.append(f"{words} words, batch median {medians['words']:g}")
+        reasons.append(f"{words} words, batch median {medians['words']:.0f}")
     if confidence is not None and medians["mean_confidence"] is not None \
             and confidence < medians["mean_confidence"] - CONFIDENCE_GAP:
         reasons.append(f"mean confidence {confidence:.0f}, batch median {medians['mean_confidence']:.0f}")

@@ -12,9 +12,11 @@ def register(subparsers) -> None:
     settings = Settings.from_env()
     parser = subparsers.add_parser(
         "status", help="show progress per folder: done, failed, flagged (bucket: queued, DLQ)",
-        description="Count pages per top-level folder. With --bucket: inputs, done and failed "
-                    "pages in the bucket, and the queues. With --out: a local output folder's done, "
-                    "failed, skipped (by the last run) and flagged pages, and which need a look.")
+        description="Count pages per top-level folder and name those that need a look: failed "
+                    "files with their reason, and pages flagged far below the others (few words, "
+                    "low confidence). With --bucket: inputs, done, failed and flagged pages in the "
+                    "bucket (every manifest is read), and the queues. With --out: a local output "
+                    "folder's done, failed, skipped (by the last run) and flagged pages.")
     where = parser.add_mutually_exclusive_group(required=not settings.bucket)
     where.add_argument("--bucket", default=settings.bucket or None,
                        help="the page bucket (default: EULEREYE_BUCKET)")
@@ -24,6 +26,9 @@ def register(subparsers) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.add_argument("--report", metavar="DIR",
                         help="with --bucket: also write the HTML report of its pages to DIR/report/ (see 'report')")
+    parser.add_argument("--counts-only", action="store_true",
+                        help="with --bucket: count objects only, reading no manifest (quick on a large "
+                             "bucket; no flagged pages, no reasons)")
     parser.add_argument("--failures", action="store_true",
                         help="with --bucket: group the failed pages (output/errors/) by error class, with counts and names")
     parser.add_argument("--show", type=int, default=10, metavar="N",
@@ -43,12 +48,13 @@ def run(args) -> int:
     print("\n".join(table(report["folders"])))
     for name, value in report.get("queues", {}).items():
         print(f"{name}: {value}")
-    for title, listed, line in (("flagged", report.get("flagged", {}), "{name}: {why}"),
-                                ("failed", report.get("failed", {}), "{why}")):  # names the file
+    # As the end of 'eulereye process' lists them; a failure's reason names its file.
+    for title, listed, line in (("failed: ", report.get("failed", {}), "{why}"),
+                                ("flagged:", report.get("flagged", {}), "{name}: {why}")):
         for name, why in list(listed.items())[:LISTED]:
-            print(f"{title}: " + line.format(name=name, why=why))
+            print(f"{title} " + line.format(name=name, why=why))
         if len(listed) > LISTED:
-            print(f"{title}: … and {len(listed) - LISTED} more (--json lists them all)")
+            print(f"{title} … and {len(listed) - LISTED} more (--json lists them all)")
     return 0
 
 
@@ -84,7 +90,7 @@ def bucket_status(args) -> dict:
 
     settings = Settings.from_env()
     report = status(operator_client("s3"), operator_client("sqs"), args.bucket, args.queue_url,
-                    settings.input_prefix, settings.output_prefix)
+                    settings.input_prefix, settings.output_prefix, counts_only=args.counts_only)
     if args.report:
         import sys
         from pathlib import Path
@@ -104,6 +110,8 @@ def local_status(args) -> dict:
 
     if args.report:
         raise UsageError(f"--report goes with --bucket; for a local folder run 'eulereye report {args.out}'")
+    if args.counts_only:
+        raise UsageError("--counts-only goes with --bucket; a local folder is counted in full at once")
     root = Path(args.out)
     if not (root / "manifest").is_dir() and not (root / "errors").is_dir():
         raise UsageError(f"{args.out}: not an output folder of 'eulereye process' (no manifest/ or "

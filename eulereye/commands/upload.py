@@ -35,7 +35,8 @@ def run(args) -> int:
     from eulereye.ops import upload
 
     if not Path(args.folder).is_dir():
-        raise UsageError(f"not a folder: {args.folder}")
+        raise UsageError(f"{args.folder}: not a folder; give the folder of page images to upload "
+                         "(quote names with spaces)")
     key_prefix = input_key_prefix(Settings.from_env().input_prefix, args.prefix)
     inputs = find_inputs([args.folder])
     with tqdm(total=sum(path.stat().st_size for path, _ in inputs), unit="B", unit_scale=True,

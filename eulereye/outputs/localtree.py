@@ -93,20 +93,33 @@ def tree_status(root: Path) -> dict:
     """Per top-level folder: pages done (manifests), files failed (errors), files the last run
     skipped as unchanged, and pages flagged against the median of the whole tree."""
     figures = {name: page_figures(_read(path)) for name, path in records(root, "manifest")}
+    failures = {name: failure_reason(name, _read(path)) for name, path in records(root, "errors")}
+    return status_report({"done": figures, "failed": failures, "skipped": last_run(root).get("skipped", [])},
+                         figures, failures)
+
+
+def status_report(columns: dict, figures: dict[str, dict], failures: dict[str, str]) -> dict:
+    """What ``eulereye status`` shows of an output tree, local or in a bucket: per top-level
+    folder the pages named in each of ``columns`` (column -> names) and the pages flagged against
+    the median of ``figures`` (done page -> ``page_figures``); every flagged page with why, and
+    every failed one (``failures``) with its one-line reason."""
     flagged = flag_pages(figures)
+    return {"folders": folder_counts({**columns, "flagged": flagged}), "flagged": flagged, "failed": failures}
+
+
+def folder_counts(columns: dict) -> dict[str, dict[str, int]]:
+    """Top-level folder -> how many of the names in each of ``columns`` (column -> names) lie in it."""
     folders: dict[str, Counter] = {}
-    counted = [("done", figures), ("failed", dict(records(root, "errors"))),
-               ("skipped", last_run(root).get("skipped", [])), ("flagged", flagged)]
-    for column, names in counted:
+    for column, names in columns.items():
         for name in names:
             folders.setdefault(folder_of(name), Counter())[column] += 1
-    return {"folders": {f: {column: c[column] for column, _ in counted} for f, c in sorted(folders.items())},
-            "flagged": flagged, "failed": _failures(root)}
+    return {f: {column: c[column] for column in columns} for f, c in sorted(folders.items())}
 
 
-def _failures(root: Path) -> dict[str, str]:
-    """Name -> the one-line reason of each failed file."""
-    return {name: _read(path).get("message", "").split("\n", 1)[0] for name, path in records(root, "errors")}
+def failure_reason(name: str, record: dict) -> str:
+    """The first line of an errors/ record's message, naming the page when the message does not."""
+    reason = (record.get("message") or record.get("error") or "failed").split("\n", 1)[0]
+    return reason if name in reason else f"{name}: {reason}"
 
 
 def batch_manifests(root: Path, names):

@@ -70,13 +70,15 @@ def test_status_and_retry(cloud, capsys):
     s3, sqs, work, dlq = cloud
     for key in ("input/1890/a.png", "input/1890/b.png", "input/1891/c.png"):
         s3.put_object(Bucket="archive", Key=key, Body=b"x")
-    s3.put_object(Bucket="archive", Key="output/manifest/1890/a.json", Body=b"{}")
+    s3.put_object(Bucket="archive", Key="output/manifest/1890/a.json", Body=b'{"counts": {"words": 200}}')
     s3.put_object(Bucket="archive", Key="output/errors/1890/b.json",
                   Body=json.dumps({"input": {"key": "input/1890/b.png"}}).encode())
     sqs.send_message(QueueUrl=dlq, MessageBody=ops.page_event("archive", "input/1891/c.png"))
 
     report = ops.status(s3, sqs, "archive", work)
-    assert report["folders"] == {"1890": {"inputs": 2, "done": 1, "failed": 1}, "1891": {"inputs": 1}}
+    assert report["folders"] == {"1890": {"inputs": 2, "done": 1, "failed": 1, "flagged": 0},
+                                 "1891": {"inputs": 1, "done": 0, "failed": 0, "flagged": 0}}
+    assert report["failed"] == {"1890/b": "1890/b: failed"}  # a record without a message
     assert report["queues"] == {"queued": 0, "in_flight": 0, "dead_letter": 1}
 
     assert ops.redrive(sqs, work) == 1

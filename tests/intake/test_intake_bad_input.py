@@ -37,7 +37,8 @@ def test_truncated_jpeg():
 
 
 def test_cut_inside_the_header():
-    assert "corrupt PNG" in refused(noisy_page("PNG")[:30], "stub.png", BadImageError)
+    message = refused(noisy_page("PNG")[:30], "stub.png", BadImageError)
+    assert "truncated PNG image" in message and "inside its header" in message
 
 
 def test_truncation_is_never_padded():
@@ -84,3 +85,20 @@ def test_readable_image_of_another_format_under_a_supported_suffix(fmt):
 def test_unknown_suffix(filename):
     message = refused(noisy_page("PNG"), filename, UnsupportedFormatError)
     assert "unsupported file type" in message
+
+
+def test_a_decoder_warning_is_one_log_line_naming_the_file():
+    """A TIFF missing only its last two bytes still decodes; Pillow's warning about it is logged
+    with the file's name, not printed as Python's warning text (two lines, Pillow's source path)."""
+    import warnings
+
+    from structlog.testing import capture_logs
+
+    data = noisy_page("TIFF", compression="tiff_lzw")
+    with capture_logs() as logs, warnings.catch_warnings(record=True) as escaped:
+        warnings.simplefilter("always")
+        (frame,) = load_frames(data[:-2], "edge.tif", max_pixels=LIMIT)
+    assert frame.gray.shape == (200, 200)
+    assert not escaped, [str(w.message) for w in escaped]
+    assert [(e["event"], e["file"]) for e in logs] == [("image warning", "edge.tif")]
+    assert "Corrupt EXIF data" in logs[0]["warning"]

@@ -67,7 +67,7 @@ def test_pages_far_below_the_batch_are_flagged_in_the_summary(tree):
 
 def test_outputs_whose_input_is_gone_are_listed_then_pruned(tree):
     out, runs = tree
-    assert "no input: 1 pages" in runs[1].stdout and "(first: gone)" in runs[1].stdout
+    assert "no input: 1 page in" in runs[1].stdout and "(first: gone)" in runs[1].stdout
     assert "--prune removes them" in runs[1].stdout
     assert "files: 6 found, 0 done, 6 unchanged (skipped), 0 failed" in runs[1].stdout
     assert "removed (--prune)" in runs[2].stdout

@@ -18,7 +18,7 @@ from tests.intake.fixtures import noisy_page
 
 LINES = ["The Highland Recorder reports a fine harvest", "in the county this year with corn and wheat",
          "Prices at the market were steady on Tuesday", "and the mill will open again next week"]
-COLUMNS, ROWS = 250, 60  # wide enough for the longest log line of the batch
+COLUMNS, ROWS = 320, 60  # wide enough for the longest log line of the batch
 BAR = re.compile(r"^pages: 100%\|.*\| 12/12 \[")
 
 
@@ -59,7 +59,7 @@ def test_a_batch_with_bad_files_ends_with_one_line_per_problem_and_three_summary
     assert BAR.match(lines[0]), lines[0]
     assert re.fullmatch(r"failed:  cut\.jpg: truncated JPEG image: about \d+% of the image missing "
                         r"\(\d+ of 200 rows\); copy or scan it again", lines[1]), lines[1]
-    assert lines[2] == "failed:  empty.png: file is empty (0 bytes)"
+    assert lines[2] == "failed:  empty.png: file is empty (0 bytes); copy or scan it again"
     assert lines[3].startswith("failed:  notes.png: not an image")
     assert lines[4] == "files: 10 found, 7 done, 0 unchanged (skipped), 3 failed"
     assert lines[5].startswith("pages: 9 written (") and "2 OCR processes" in lines[5]

@@ -48,6 +48,7 @@ def test_no_markup_in_any_help_text(capsys):
     (["process", "pages", "--output", "out"], "eulereye process: error: unknown option --output; did you mean --out?"),
     (["--log-fromat", "json", "process"], "unknown option --log-fromat; did you mean --log-format?"),
     (["render", "p.png", "--out", "o.png", "--frames", "2"], "unknown option --frames; did you mean --frame?"),
+    (["process", "pages", "-out", "out"], "eulereye process: error: unknown option -out; did you mean --out?"),
 ])
 def test_an_unknown_option_is_named_with_the_closest_valid_one(argv, message, capsys):
     assert exit_status(argv) == 2
@@ -66,6 +67,17 @@ def test_a_missing_path_names_it_and_says_what_to_do(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.startswith(f"eulereye process: error: {tmp_path / 'no such'}: no such file or folder; check the path")
     assert "usage:" not in err, "a missing file is not a usage mistake worth the whole usage text"
+
+
+def test_upload_of_a_missing_folder_names_it_and_says_what_to_do(tmp_path, capsys):
+    assert exit_status(["upload", str(tmp_path / "no such"), "--bucket", "archive"]) == 2
+    err = capsys.readouterr().err
+    assert f"eulereye upload: error: {tmp_path / 'no such'}: not a folder; give the folder of page images" in err
+
+
+def test_counts_only_is_for_a_bucket(tmp_path, capsys):
+    assert exit_status(["status", "--out", str(tmp_path), "--counts-only"]) == 2
+    assert "--counts-only goes with --bucket" in capsys.readouterr().err
 
 
 def test_an_out_that_is_a_file_is_refused(tmp_path, capsys):
