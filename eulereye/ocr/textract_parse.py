@@ -19,6 +19,9 @@ from dataclasses import dataclass
 from eulereye.model import BBox, Line, Region, Word, same_row, union
 from eulereye.segment.order import order_regions
 
+Box = tuple[float, float, float, float]  # a box in the page's upright frame
+HEADLINE_HEIGHT = 1.45  # lines this many times as tall as body text lines are a headline
+
 
 @dataclass(frozen=True)
 class Direction:
@@ -36,8 +39,6 @@ class Direction:
 
 
 UPRIGHT = Direction((1, 0), (0, 1))
-Box = tuple[float, float, float, float]  # a box in the upright frame
-HEADLINE_HEIGHT = 1.45  # lines this many times as tall as body text lines are a headline
 
 
 def page_blocks(response: dict, page: int = 1) -> list[dict]:
