@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 BBox = tuple[int, int, int, int]
 
 # Kinds a segmenter may give a region. Writers and the overlay renderer rely on this set.
@@ -34,6 +36,15 @@ def union(boxes: list[BBox]) -> BBox:
         max(b[2] for b in boxes),
         max(b[3] for b in boxes),
     )
+
+
+def same_row(box: BBox | np.ndarray, others: BBox | np.ndarray) -> np.ndarray:
+    """Whether ``others`` (one box, or an N x 4 array of boxes) share a text row with ``box``:
+    their vertical overlap is at least half the height of the shorter of the two."""
+    others = np.asarray(others, dtype=float)
+    top, bottom = others[..., 1], others[..., 3]
+    shared = np.minimum(bottom, box[3]) - np.maximum(top, box[1])
+    return shared >= 0.5 * np.minimum(bottom - top, box[3] - box[1])
 
 
 NESTED_SHARE = 0.8  # a box with this share of its area inside another box lies inside it

@@ -35,7 +35,9 @@ from eulereye.errors import (CONFIGURATION, PERMANENT, BadImageError, Configurat
 from eulereye.ink import downscale, otsu_ink
 from eulereye.logs import get_logger
 from eulereye.model import BBox, Line, Region, Word
-from eulereye.ocr.textract_parse import UPRIGHT, Direction, order_lines, page_blocks, text_direction, words_by_line
+from eulereye.ocr.textract_parse import (
+    UPRIGHT, Direction, line_height, order_lines, page_blocks, text_direction, words_by_line,
+)
 
 MAX_BYTES = 5 * 1024 * 1024  # inline document bytes
 MAX_SIDE = 10_000  # pixels per side
@@ -297,7 +299,9 @@ def assign_to_regions(calls: list[tuple[Call, dict]], regions: list[Region]) -> 
                 target = call.region if call.region is not None else _region_of(box, regions)
                 per_region[target].setdefault((index, line_no), []).append(Word(word.text, word.confidence, box))
     direction = max(directions, key=lambda d: d[0])[1] if directions else UPRIGHT
-    return [order_lines(_stitch(groups, direction), direction) for groups in per_region]
+    lines = [_stitch(groups, direction) for groups in per_region]
+    body_height = line_height([line for region in lines for line in region], direction)
+    return [order_lines(region, direction, body_height) for region in lines]
 
 
 def _sent_size(call: Call) -> tuple[int, int]:

@@ -6,8 +6,9 @@ of its own). Works for DetectDocumentText and AnalyzeDocument responses, synchro
 (multi-page) results of the asynchronous APIs.
 
 Textract lists lines top to bottom across the whole page, interleaving columns. Reading order
-is rebuilt here: lines are grouped into blocks (a column's paragraph) and the blocks ordered by
-recursive XY-cut, in the page's upright frame, so a page scanned on its side reads the same.
+is rebuilt here: lines are grouped into blocks (a column's paragraph) and the blocks ordered as
+the page's sections are (``eulereye.segment.order``), in the page's upright frame, so a page
+scanned on its side reads the same.
 """
 
 from __future__ import annotations
@@ -15,7 +16,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from eulereye.model import BBox, Line, Word, union
+from eulereye.model import BBox, Line, Region, Word, same_row, union
+from eulereye.segment.order import order_regions
+
+Box = tuple[float, float, float, float]  # a box in the page's upright frame
+HEADLINE_HEIGHT = 1.45  # lines this many times as tall as body text lines are a headline
 
 
 @dataclass(frozen=True)
@@ -25,7 +30,7 @@ class Direction:
     along: tuple[int, int]
     down: tuple[int, int]
 
-    def upright(self, box: BBox) -> tuple[float, float, float, float]:
+    def upright(self, box: BBox) -> Box:
         """A pixel box in the page's upright frame (rotated by a multiple of 90 degrees)."""
         corners = [(box[0], box[1]), (box[2], box[1]), (box[0], box[3]), (box[2], box[3])]
         xs = [x * self.along[0] + y * self.along[1] for x, y in corners]
@@ -124,18 +129,43 @@ def parse_page(response: dict, width: int, height: int, page: int = 1) -> list[L
 
 # --- reading order ---------------------------------------------------------------------------
 
-def order_lines(lines: list[Line], direction: Direction = UPRIGHT) -> list[Line]:
+def line_height(lines: list[Line], direction: Direction = UPRIGHT) -> float:
+    """The median height of ``lines`` in the upright frame (at least 1)."""
+    heights = sorted(b[3] - b[1] for b in (direction.upright(line.bbox) for line in lines))
+    return heights[len(heights) // 2] if heights and heights[len(heights) // 2] else 1.0
+
+
+def order_lines(lines: list[Line], direction: Direction = UPRIGHT, body_height: float | None = None) -> list[Line]:
     """Lines in reading order: words along the baseline, lines grouped into column blocks,
-    blocks ordered by XY-cut (top to bottom, then left to right) in the upright frame."""
+    blocks ordered as the page's sections are (``eulereye.segment.order.order_regions``), in
+    the upright frame. ``body_height``: the height of a body text line on the page (lines
+    much taller are headlines); by default their own median height."""
     if not lines:
         return []
     for line in lines:
         line.words.sort(key=lambda w: direction.upright(w.bbox)[0])
     boxes = [direction.upright(line.bbox) for line in lines]
-    line_height = sorted(b[3] - b[1] for b in boxes)[len(boxes) // 2] or 1.0
-    blocks = _column_blocks(boxes, line_height)
-    ordered = _xy_cut(blocks, [union([boxes[i] for i in b]) for b in blocks])
-    return [lines[i] for block in ordered for i in block]
+    body_height = body_height or line_height(lines, direction)
+    blocks = _column_blocks(boxes, body_height)
+    return [lines[i] for block in _order_blocks(blocks, boxes, body_height) for i in block]
+
+
+def _order_blocks(blocks: list[list[int]], boxes: list[Box], body_height: float) -> list[list[int]]:
+    """``blocks`` (lists of indexes into ``boxes``) in reading order, each taken as a region:
+    a headline when its lines are ``HEADLINE_HEIGHT`` times as tall as body lines (a headline
+    heads the lines below it), else text."""
+    regions = [
+        Region(union([boxes[i] for i in block]),
+               "headline" if _median_height(block, boxes) >= HEADLINE_HEIGHT * body_height else "text")
+        for block in blocks
+    ]
+    x0, y0, x1, y1 = union([region.bbox for region in regions])
+    position = {id(region): i for i, region in enumerate(regions)}
+    return [blocks[position[id(region)]] for region in order_regions(regions, x1 - x0, y1 - y0)]
+
+
+def _median_height(block: list[int], boxes: list[Box]) -> float:
+    return sorted(boxes[i][3] - boxes[i][1] for i in block)[len(block) // 2]
 
 
 def _x_overlap(a, b) -> float:
@@ -152,41 +182,10 @@ def _column_blocks(boxes, line_height: float) -> list[list[int]]:
         for block in blocks:
             last = boxes[block[-1]]
             below = 0 <= box[1] - last[1] and box[1] - last[3] < 0.5 * line_height
-            if below and _x_overlap(box, last) > 0.5 and not _same_row(last, box):
+            # A line on the same row is a table cell or a neighbouring column.
+            if below and _x_overlap(box, last) > 0.5 and not same_row(last, box):
                 block.append(i)
                 break
         else:
             blocks.append([i])
     return blocks
-
-
-def _same_row(a, b) -> bool:
-    """True when two lines share a text row (table cells, neighbouring columns)."""
-    overlap = min(a[3], b[3]) - max(a[1], b[1])
-    return overlap > 0.5 * min(a[3] - a[1], b[3] - b[1])
-
-
-def _xy_cut(blocks: list[list[int]], extents: list[tuple]) -> list[list[int]]:
-    if len(blocks) <= 1:
-        return blocks
-    for axis in (1, 0):  # first cut into horizontal bands (y), then into columns (x)
-        groups = _split(list(range(len(blocks))), extents, axis)
-        if len(groups) > 1:
-            return [block for group in groups
-                    for block in _xy_cut([blocks[i] for i in group], [extents[i] for i in group])]
-    # Overlapping both ways: top to bottom, then left to right.
-    order = sorted(range(len(blocks)), key=lambda i: (extents[i][1], extents[i][0]))
-    return [blocks[i] for i in order]
-
-
-def _split(indices: list[int], extents, axis: int) -> list[list[int]]:
-    """Groups separated by a gap in the projection on ``axis`` (0: x, 1: y), in order."""
-    lo, hi = axis, axis + 2
-    indices = sorted(indices, key=lambda i: extents[i][lo])
-    groups, reach = [], -math.inf
-    for i in indices:
-        if extents[i][lo] >= reach:
-            groups.append([])
-        groups[-1].append(i)
-        reach = max(reach, extents[i][hi])
-    return groups

@@ -160,11 +160,11 @@ def test_column_touching_a_dark_scan_border_is_kept():
 
 
 def test_text_boxes_mostly_on_another_are_taken_into_it():
-    from eulereye.segment.classical import _absorb_overlapping
+    from eulereye.segment.classical.segmenter import absorb_overlapping
 
     column = ((100, 100, 400, 900), "text")
     piece = ((80, 120, 180, 600), "text")  # 80% on the column: its words would be read twice
     beside = ((420, 100, 700, 900), "text")
     picture = ((150, 300, 350, 500), "illustration")
-    merged = _absorb_overlapping([piece, column, beside, picture])
+    merged = absorb_overlapping([piece, column, beside, picture])
     assert sorted(merged) == sorted([((80, 100, 400, 900), "text"), beside, picture])

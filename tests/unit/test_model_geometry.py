@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from eulereye.model import nested_groups
+from eulereye.model import nested_groups, same_row
 
 
 def test_boxes_inside_a_larger_one_join_it_and_it_grows_by_them():
@@ -19,3 +19,14 @@ def test_boxes_that_may_not_nest_neither_host_nor_join():
     boxes = [(0, 0, 100, 100), (10, 10, 90, 90), (20, 20, 30, 30)]
     # 1 (a picture, say) stays alone and hosts nothing; 2 lies inside 0 and joins it.
     assert nested_groups(boxes, [True, False, True]) == [[0, 2], [1]]
+
+
+def test_boxes_share_a_row_when_they_overlap_over_half_the_shorter_height():
+    line = (0, 100, 200, 120)  # 20 tall
+    others = [(300, 110, 400, 130),  # 10 of the shorter 20 shared: half, a row
+              (300, 111, 400, 131),  # 9: a line below
+              (300, 60, 400, 140),   # a tall headline holding the line: a row
+              (300, 115, 320, 119),  # a small mark (4 tall) inside the line: a row
+              (300, 130, 400, 150)]  # beneath it
+    assert same_row(line, others).tolist() == [True, False, True, True, False]
+    assert bool(same_row(line, others[0])) and not same_row(line, others[4])  # one box
