@@ -71,6 +71,11 @@ class TransientError(PageError):
     permanent = False
 
 
+class UsageError(Exception):
+    """A mistake in how the command was called (a path that does not exist, an option out of
+    range): the CLI reports it in one line and exits with status 2."""
+
+
 class ConfigurationError(Exception):
     """The deployment is wrong, not the page: stop taking work, leave the messages, exit
     non-zero (see the module docstring)."""

@@ -31,7 +31,7 @@ from eulereye.segment.fcn import (
     CLASS_KINDS, CLASSES, FcnConfig, build_model, make_target, masks_to_regions,
     page_to_input, save_checkpoint,
 )
-from eulereye.segment.fcn_settings import TrainSettings
+from eulereye.training.settings import TrainSettings
 
 # Rules are thin and rare, headlines rarer than body text: weigh them up so they are learnt.
 CLASS_WEIGHTS = (1.0, 1.0, 2.0, 4.0, 1.5)
