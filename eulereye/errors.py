@@ -81,6 +81,12 @@ class ConfigurationError(Exception):
     non-zero (see the module docstring)."""
 
 
+class MissingExtraError(UsageError, ConfigurationError):
+    """A feature whose optional packages are not installed (``pip install 'eulereye[fcn]'`` for
+    the FCN segmenter): on the command line a usage mistake (one line, exit 2); in the worker a
+    configuration fault, since every page would fail the same way."""
+
+
 def aws_error_code(exc: BaseException) -> str:
     """The error code of a botocore ``ClientError`` ('' for anything else)."""
     response = getattr(exc, "response", None)
