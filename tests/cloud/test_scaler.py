@@ -14,7 +14,7 @@ import pytest
 from moto import mock_aws
 
 import scaler
-from tests.cloud.conftest import error_response, ok_response, throttle_run_task
+from tests.cloud.conftest import ok_response, throttle_run_task
 
 ENV = {
     "EULEREYE_CLUSTER": "eulereye", "EULEREYE_CONTAINER_NAME": "worker",
