@@ -59,9 +59,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _frame(image: Path, number: int):
     """Frame ``number`` (1-based) of ``image``, decoded."""
-    from eulereye.errors import UsageError
     from eulereye.config import DEFAULT_MAX_PIXELS
-    from eulereye.errors import PageError
+    from eulereye.errors import PageError, UsageError
     from eulereye.imaging import load_frames
 
     if number < 1:
