@@ -24,9 +24,10 @@ from results_file import write_section  # bench/, the script's own folder
 
 from eulereye.config import DEFAULT_MAX_PIXELS
 from eulereye.deskew import Straightened
-from eulereye.evaluation.layout_eval import PredictedSection, mean_scores, score_page
+from eulereye.evaluation.layout_eval import mean_scores, score_page
 from eulereye.imaging import load_frames
 from eulereye.model import Region
+from eulereye.outputs.readers import SectionRecord
 from eulereye.pipeline import read_text
 from eulereye.segment.base import AUTO_CHOICE, segment_straightened
 
@@ -108,7 +109,7 @@ def run_dataset(pages, segmenters: dict, ocr) -> dict[str, list]:
             if ocr is not None:  # read as the pipeline reads: the straightened page
                 texts = ["\n".join(line.text for line in lines)
                          for lines in read_text(ocr, straight.gray, regions, name)]
-            sections = [PredictedSection(straight.to_original(r.bbox), r.kind, t)
+            sections = [SectionRecord(straight.to_original(r.bbox), r.kind, t)
                         for r, t in zip(regions, texts)]
             score = score_page(name, sections, xml, with_text=ocr is not None)
             score.seconds = seconds

@@ -8,6 +8,7 @@ import importlib
 import sys
 
 from eulereye import __version__
+from eulereye.errors import UsageError
 from eulereye.logs import configure, get_logger
 
 # Verb modules under eulereye.commands, in the order `--help` lists them.
@@ -17,10 +18,6 @@ VERBS = ["process", "synth", "train", "eval", "render", "report", "worker", "upl
 
 DESCRIPTION = ("Turn scanned newspaper pages into searchable text, section by section. "
                "Exit status: 0 when every page succeeded, 1 when some failed, 2 on bad usage.")
-
-
-class UsageError(Exception):
-    """A mistake in how the command was called: reported in one line, exit code 2."""
 
 
 class Parser(argparse.ArgumentParser):

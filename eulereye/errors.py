@@ -27,6 +27,18 @@ CONFIGURATION_CODES = frozenset({
     "SubscriptionRequiredException", "OptInRequired", "KMS.DisabledException",
     "KMS.NotFoundException", "ResourceNotFoundException",
 })
+# AWS error codes worth the same call again later: throttling (the codes botocore's standard
+# retry mode takes for throttling) and the services' own passing faults. With any 5xx status,
+# a timeout or a dropped connection they make ``worth_retrying``.
+THROTTLING_CODES = frozenset({
+    "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
+    "TooManyRequestsException", "ProvisionedThroughputExceededException", "RequestLimitExceeded",
+    "BandwidthLimitExceeded", "LimitExceededException", "RequestThrottled", "SlowDown",
+})
+TRANSIENT_CODES = THROTTLING_CODES | frozenset({
+    "RequestTimeout", "RequestTimeoutException", "PriorRequestNotComplete", "InternalError",
+    "InternalServerError", "ServiceUnavailable", "ServiceUnavailableException", "OperationAborted",
+})
 # Textract's answers about the document itself.
 BAD_INPUT_CODES = frozenset({
     "InvalidParameterException", "UnsupportedDocumentException", "BadDocumentException",
@@ -71,15 +83,44 @@ class TransientError(PageError):
     permanent = False
 
 
+class UsageError(Exception):
+    """A mistake in how the command was called (a path that does not exist, an option out of
+    range): the CLI reports it in one line and exits with status 2."""
+
+
 class ConfigurationError(Exception):
     """The deployment is wrong, not the page: stop taking work, leave the messages, exit
     non-zero (see the module docstring)."""
+
+
+class MissingExtraError(UsageError, ConfigurationError):
+    """A feature whose optional packages are not installed (``pip install 'eulereye[fcn]'`` for
+    the FCN segmenter): on the command line a usage mistake (one line, exit 2); in the worker a
+    configuration fault, since every page would fail the same way."""
 
 
 def aws_error_code(exc: BaseException) -> str:
     """The error code of a botocore ``ClientError`` ('' for anything else)."""
     response = getattr(exc, "response", None)
     return response.get("Error", {}).get("Code", "") if isinstance(response, dict) else ""
+
+
+def is_throttling(exc: BaseException) -> bool:
+    return aws_error_code(exc) in THROTTLING_CODES
+
+
+def worth_retrying(exc: BaseException) -> bool:
+    """Throttling, a passing service fault, any 5xx, a timeout or a dropped connection: the
+    same call may well succeed a little later."""
+    response = getattr(exc, "response", None)
+    status = response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) if isinstance(response, dict) else 0
+    if aws_error_code(exc) in TRANSIENT_CODES or status >= 500:
+        return True
+    try:
+        from botocore.exceptions import ConnectionError, HTTPClientError
+    except ImportError:  # pragma: no cover - botocore is a dependency
+        return False
+    return isinstance(exc, (ConnectionError, HTTPClientError))
 
 
 def classify(exc: BaseException) -> str:

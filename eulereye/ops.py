@@ -14,7 +14,7 @@ from pathlib import Path
 from boto3.exceptions import S3UploadFailedError
 from botocore.exceptions import BotoCoreError, ClientError
 
-from eulereye.commands.process import find_inputs
+from eulereye.inputs import find_inputs
 from eulereye.logs import get_logger
 from eulereye.outputs.localtree import failure_reason, folder_counts, page_figures, status_report
 from eulereye.outputs.s3store import is_missing

@@ -23,11 +23,16 @@ SIGTERM (a Fargate Spot interruption gives 2 minutes) stops intake; pages in pro
 ``stop_grace_seconds`` to finish, then their messages are released at once. The worker exits
 0 after ``idle_seconds`` without work, 2 when its configuration is missing, 3 on a
 configuration fault.
+
+What a queue message asks for is ``eulereye.messages``. Why this module is still over 400 lines:
+it holds two concerns, the queue loop (``Worker``) and the page work inside a pool process
+(``PageProcessor``, ``init_process``, ``run_page``), which ``isolation`` also runs alone; that
+second part moves to a module of its own once the settings work on ``isolation`` (issue 12)
+has landed, ending the worker <-> isolation import cycle with it.
 """
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import os
 import signal
@@ -36,7 +41,6 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from pathlib import PurePosixPath
-from urllib.parse import unquote_plus
 
 from eulereye.config import Settings, cpu_count
 from eulereye.errors import (BadKeyError, ConfigurationError, PageCrashedError, TransientError,
@@ -44,6 +48,7 @@ from eulereye.errors import (BadKeyError, ConfigurationError, PageCrashedError, 
 from eulereye.imaging import PAGE_SUFFIXES  # supported and unsupported images: both are pages
 from eulereye.isolation import image_pixels, pixel_limits, run_alone
 from eulereye.logs import get_logger
+from eulereye.messages import PageJob, parse_message
 from eulereye.outputs.naming import check_relpath, name_among, page_name
 
 EXIT_MISSING_CONFIGURATION = 2
@@ -53,66 +58,6 @@ EXIT_CONFIGURATION_FAULT = 3
 RETRY_BASE_SECONDS = 5
 
 log = get_logger(role="worker")
-
-
-@dataclass(frozen=True)
-class PageJob:
-    key: str  # object key, e.g. input/1890/03/p 001.tif
-    relpath: str  # below the input prefix: 1890/03/p 001.tif
-
-
-@dataclass
-class ParsedMessage:
-    jobs: list[PageJob] = field(default_factory=list)
-    ignored: list[str] = field(default_factory=list)  # why each other record was passed over
-
-
-# --- messages ----------------------------------------------------------------------------------
-
-def parse_message(body: str, *, bucket: str, input_prefix: str) -> ParsedMessage:
-    """The pages a queue message asks for. Accepts EventBridge "Object Created" events, classic
-    S3 notifications (keys URL-encoded, ``+`` for space) and either wrapped in SNS."""
-    parsed = ParsedMessage()
-    try:
-        event = json.loads(body)
-    except (TypeError, ValueError):
-        parsed.ignored.append("message is not JSON")
-        return parsed
-    if isinstance(event, dict) and event.get("Type") == "Notification" and "Message" in event:
-        return parse_message(event["Message"], bucket=bucket, input_prefix=input_prefix)
-    for record_bucket, key in _object_keys(event, parsed.ignored):
-        if bucket and record_bucket and record_bucket != bucket:
-            parsed.ignored.append(f"{key}: bucket {record_bucket} is not {bucket}")
-        elif not key.startswith(input_prefix):
-            parsed.ignored.append(f"{key}: outside {input_prefix}")
-        elif PurePosixPath(key).suffix.lower() not in PAGE_SUFFIXES:
-            parsed.ignored.append(f"{key}: not a page image")
-        else:
-            parsed.jobs.append(PageJob(key, key[len(input_prefix):]))
-    return parsed
-
-
-def _object_keys(event, ignored: list[str]) -> list[tuple[str, str]]:
-    if not isinstance(event, dict):
-        ignored.append("message is not an S3 event")
-        return []
-    if "detail" in event:  # EventBridge: the key is given as is
-        if event.get("detail-type") != "Object Created":
-            ignored.append(f"event {event.get('detail-type')!r} is not Object Created")
-            return []
-        detail = event["detail"]
-        return [(detail.get("bucket", {}).get("name", ""), detail["object"]["key"])]
-    if "Records" in event:  # classic notification: keys URL-encoded
-        keys = []
-        for record in event["Records"]:
-            if not str(record.get("eventName", "ObjectCreated")).startswith("ObjectCreated"):
-                ignored.append(f"event {record.get('eventName')!r} is not ObjectCreated")
-                continue
-            s3 = record["s3"]
-            keys.append((s3.get("bucket", {}).get("name", ""), unquote_plus(s3["object"]["key"])))
-        return keys
-    ignored.append(f"not an S3 event: {event.get('Event') or sorted(event)[:3]}")
-    return []
 
 
 # --- one page, inside a pool process ---------------------------------------------------------

@@ -18,11 +18,10 @@ import json
 import logging
 import math
 import os
-import random
 import sys
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import boto3
@@ -31,8 +30,8 @@ from botocore.exceptions import ClientError
 
 RUN_TASK_MAX_COUNT = 10  # RunTask starts at most 10 tasks per call
 STARTED_BY = "eulereye-scaler"
-THROTTLE_CODES = frozenset({"ThrottlingException", "Throttling", "TooManyRequestsException",
-                            "RequestLimitExceeded"})
+# RunTask tries per batch: botocore's standard retry mode repeats a throttled or failed call
+# (throttling codes, 5xx, timeouts) with jittered exponential backoff, the same clientToken each time.
 MAX_ATTEMPTS = 6
 # A RunTask failure reason with this word means "no Spot capacity now" ("Capacity is unavailable
 # at this time..."): those tasks go to on-demand FARGATE instead.
@@ -147,12 +146,6 @@ def client_token(invocation_id: str, batch: int, provider: str) -> str:
     return hashlib.sha256(f"{invocation_id}/{batch}/{provider}".encode()).hexdigest()[:64]
 
 
-def backoff_seconds(attempt: int, base: float = 0.2, cap: float = 10.0,
-                    rand: Callable[[], float] = random.random) -> float:
-    """Full jitter: a random wait in [0, min(cap, base * 2**attempt))."""
-    return rand() * min(cap, base * 2 ** attempt)
-
-
 def is_capacity_failure(failure: dict) -> bool:
     return CAPACITY_REASON in (failure.get("reason") or "").lower()
 
@@ -175,23 +168,10 @@ def count_active_tasks(ecs, cluster: str, family: str) -> int:
     return sum(len(page["taskArns"]) for page in pages)
 
 
-def run_task_with_retries(ecs, request: dict, sleep: Callable[[float], None]) -> dict:
-    for attempt in range(MAX_ATTEMPTS):
-        try:
-            return ecs.run_task(**request)
-        except ClientError as exc:
-            code = exc.response.get("Error", {}).get("Code", "")
-            if code not in THROTTLE_CODES or attempt == MAX_ATTEMPTS - 1:
-                raise
-            wait = backoff_seconds(attempt)
-            _event("run_task throttled", logging.WARNING, attempt=attempt + 1, wait_s=round(wait, 3))
-            sleep(wait)
-    raise AssertionError("unreachable")
-
-
 def start_tasks(ecs, config: ScalerConfig, count: int, token: str,
-                sleep: Callable[[float], None], provider: str | None = None) -> tuple[int, list[dict]]:
-    """One RunTask call (retried on throttling). Returns (tasks started, failures)."""
+                provider: str | None = None) -> tuple[int, list[dict], int]:
+    """One RunTask call (botocore retries it on throttling and 5xx). Returns (tasks started,
+    failures, retries it took)."""
     request = {
         "cluster": config.cluster, "taskDefinition": config.task_definition, "count": count,
         "startedBy": STARTED_BY, "clientToken": token,
@@ -201,42 +181,49 @@ def start_tasks(ecs, config: ScalerConfig, count: int, token: str,
             "assignPublicIp": config.assign_public_ip}},
         "propagateTags": "TASK_DEFINITION",
     }
-    response = run_task_with_retries(ecs, request, sleep)
-    return len(response.get("tasks", [])), response.get("failures", [])
+    try:
+        response = ecs.run_task(**request)
+    except ClientError as exc:
+        _event("run_task failed", logging.ERROR, error=str(exc),
+               attempts=exc.response.get("ResponseMetadata", {}).get("RetryAttempts", 0) + 1)
+        raise
+    retries = response.get("ResponseMetadata", {}).get("RetryAttempts", 0)
+    return len(response.get("tasks", [])), response.get("failures", []), retries
 
 
-def scale(sqs, ecs, config: ScalerConfig, invocation_id: str,
-          sleep: Callable[[float], None] = time.sleep) -> dict:
+def scale(sqs, ecs, config: ScalerConfig, invocation_id: str) -> dict:
     """Read the backlog and our tasks, start tasks for the gap. Returns a summary."""
     backlog = read_backlog(sqs, config.queue_url)
     active = count_active_tasks(ecs, config.cluster, config.family)
     desired = desired_tasks(backlog, config.max_tasks, config.pages_per_task)
     batches = launch_batches(desired, active)
-    started, fallback, failures = 0, 0, []
+    started, fallback, failures, retries = 0, 0, [], 0
     for index, count in enumerate(batches):
-        ok, failed = start_tasks(ecs, config, count, client_token(invocation_id, index, config.capacity), sleep)
+        ok, failed, retried = start_tasks(ecs, config, count, client_token(invocation_id, index, config.capacity))
         started += ok
+        retries += retried
         short = [f for f in failed if is_capacity_failure(f)]
         if config.capacity == "FARGATE_SPOT" and short:
             # No Spot capacity now: the same number of tasks on on-demand Fargate instead.
-            ok, failed_again = start_tasks(ecs, config, len(short),
-                                           client_token(invocation_id, index, "FARGATE"), sleep,
-                                           provider="FARGATE")
+            ok, failed_again, retried = start_tasks(ecs, config, len(short),
+                                                    client_token(invocation_id, index, "FARGATE"),
+                                                    provider="FARGATE")
             started += ok
+            retries += retried
             fallback += ok
             failed = [f for f in failed if not is_capacity_failure(f)] + failed_again
         failures += failed
     summary = {"backlog": backlog, "active": active, "desired": desired, "started": started,
-               "run_task_calls": len(batches), "on_demand_fallback": fallback,
+               "run_task_calls": len(batches), "run_task_retries": retries, "on_demand_fallback": fallback,
                "failures": [f.get("reason") for f in failures]}
     _event("scaled", logging.WARNING if failures else logging.INFO, **summary)
     return summary
 
 
 def aws_clients() -> tuple:
-    """SQS and ECS clients. Botocore's own retries are off for ECS: RunTask is retried here,
-    with the same client token, so every call is counted and none double-starts tasks."""
-    ecs_config = BotoConfig(retries={"total_max_attempts": 1, "mode": "standard"})
+    """SQS and ECS clients. RunTask is retried by botocore's standard mode (see MAX_ATTEMPTS):
+    every try carries the batch's client token, so none double-starts tasks."""
+    ecs_config = BotoConfig(retries={"total_max_attempts": MAX_ATTEMPTS, "mode": "standard"})
     return boto3.client("sqs"), boto3.client("ecs", config=ecs_config)
 
 

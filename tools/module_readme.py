@@ -4,6 +4,13 @@
 
 Rewrites the part of README.md between the INPUTS/OUTPUTS markers; --check only reports
 READMEs that are out of date (exit 1), as the tests do.
+
+Why not terraform-docs: it is a Go binary published only as GitHub release downloads and
+container images; no package registry our machines and CI install from carries it (PyPI, npm
+and Debian have no terraform-docs package; checked with `pip download`, `npm view` and
+`apt-cache search`), and an install step that downloads a release binary fails here. So this
+generator stays: it reads only what a module README shows (name, description, type, default of
+each variable and output) and the tests keep every README in step with it.
 """
 
 from __future__ import annotations

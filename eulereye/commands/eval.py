@@ -21,7 +21,7 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from eulereye.cli import UsageError
+    from eulereye.errors import UsageError
     from eulereye.evaluation.layout_eval import as_json, as_table, evaluate_folder
 
     if not args.gt.is_dir():

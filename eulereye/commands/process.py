@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import time
 from pathlib import Path
 
 from eulereye.config import DEFAULT_MAX_PIXELS, Settings
 from eulereye.imaging import PAGE_SUFFIXES
+from eulereye.inputs import find_inputs
 from eulereye.ocr.base import ENGINES
 from eulereye.segment.base import SEGMENTERS
 
@@ -60,50 +60,8 @@ def add_format_arguments(parser: argparse.ArgumentParser, settings: Settings) ->
                              "the PDF's page size uses it)")
 
 
-def find_inputs(paths: list[str], exclude: Path | None = None) -> list[tuple[Path, str]]:
-    """(file, relative name) for each input: a file given directly is named by its file name,
-    a file found in a folder by its path below that folder. Hidden files and folders, and the
-    folder ``exclude`` (the output folder) with everything under it, are never inputs."""
-    from eulereye.cli import UsageError
-
-    found: list[tuple[Path, str]] = []
-    for arg in paths:
-        root = Path(arg)
-        if exclude and _within(root, exclude):
-            raise UsageError(f"{arg} is inside the output folder {exclude}: outputs are never read "
-                             "as pages; give the folder of the scans, or another --out")
-        if root.is_dir():
-            found += [(path, path.relative_to(root).as_posix()) for path in _pages_below(root, exclude)]
-        elif root.exists() or root.is_symlink():
-            found.append((root, root.name))
-        else:
-            raise UsageError(f"{arg}: no such file or folder; check the path (quote names with spaces)")
-    seen: dict[str, Path] = {}
-    for path, rel in found:
-        if rel in seen:
-            raise UsageError(f"{seen[rel]} and {path} would write the same outputs ({rel}); "
-                             "process them into separate --out folders")
-        seen[rel] = path
-    return found
-
-
-def _within(path: Path, folder: Path) -> bool:
-    return path.resolve().is_relative_to(folder.resolve())
-
-
-def _pages_below(root: Path, exclude: Path | None) -> list[Path]:
-    """Page images under ``root``, sorted, leaving out hidden entries and ``exclude``."""
-    pages = []
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if not d.startswith(".")
-                   and not (exclude and _within(Path(folder, d), exclude))]
-        pages += [Path(folder, f) for f in files
-                  if not f.startswith(".") and Path(f).suffix.lower() in PAGE_SUFFIXES]
-    return sorted(pages)
-
-
 def run(args: argparse.Namespace) -> int:
-    from eulereye.cli import UsageError
+    from eulereye.errors import UsageError
     from eulereye.outputs.formats import parse_formats
 
     if args.jobs < 0:
@@ -170,7 +128,7 @@ def process_batch(inputs: list[tuple[Path, str]], args: argparse.Namespace) -> i
 
 
 def _start_pipeline(options, store):
-    from eulereye.cli import UsageError
+    from eulereye.errors import UsageError
     from eulereye.pipeline import Pipeline
 
     try:
@@ -198,7 +156,7 @@ def _run_pipeline(pipeline, data: bytes, rel: str, name: str, source: dict, prog
     """One input through the pipeline. A configuration fault (e.g. Textract AccessDenied)
     stops the batch with exit 2; any other failure costs this input only, recorded under
     errors/ (running again retries it)."""
-    from eulereye.cli import UsageError
+    from eulereye.errors import UsageError
     from eulereye.errors import CONFIGURATION, classify
     from eulereye.logs import get_logger
     from eulereye.pipeline import FileOutcome

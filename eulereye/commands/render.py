@@ -31,7 +31,7 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from eulereye.evaluation.layout_eval import read_sections
+    from eulereye.outputs.readers import read_sections, read_word_boxes
     from eulereye.render import render_overlay
     from eulereye.segment import get_segmenter
     from eulereye.segment.base import segment_straightened
@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
         sections = [(straight.to_original(r.bbox), r.kind) for r in regions]
     words = []
     if args.words:
-        words = [(w["x_min"], w["y_min"], w["x_max"], w["y_max"]) for w in json.loads(args.words.read_text())]
+        words = read_word_boxes(args.words)
         check_inside(args.words, words, args.image, frame)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     render_overlay(frame.gray, sections, words, max_side=args.max_side).save(args.out)
@@ -59,9 +59,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _frame(image: Path, number: int):
     """Frame ``number`` (1-based) of ``image``, decoded."""
-    from eulereye.cli import UsageError
     from eulereye.config import DEFAULT_MAX_PIXELS
-    from eulereye.errors import PageError
+    from eulereye.errors import PageError, UsageError
     from eulereye.imaging import load_frames
 
     if number < 1:
@@ -90,7 +89,7 @@ def output_name(path: Path) -> tuple[Path, str] | None:
 def check_matches(given: Path, image: Path, frame) -> None:
     """Refuse an output file (in an output tree) made from another page, frame, or size of
     image than ``frame``."""
-    from eulereye.cli import UsageError
+    from eulereye.errors import UsageError
     from eulereye.outputs.naming import frame_name, page_name
 
     if not output_name(given):
@@ -115,7 +114,7 @@ def check_matches(given: Path, image: Path, frame) -> None:
 
 def check_inside(given: Path, boxes, image: Path, frame) -> None:
     """Refuse boxes reaching beyond the image: they were made from a bigger one."""
-    from eulereye.cli import UsageError
+    from eulereye.errors import UsageError
 
     height, width = frame.gray.shape
     right, bottom = max((b[2] for b in boxes), default=0), max((b[3] for b in boxes), default=0)

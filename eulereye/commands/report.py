@@ -22,7 +22,7 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from eulereye.cli import UsageError
+    from eulereye.errors import UsageError
     from eulereye.report.pages import OutputReader, read_pages
     from eulereye.report.site import write_report
 

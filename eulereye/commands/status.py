@@ -62,7 +62,7 @@ def print_failures(args) -> int:
     import json
 
     from eulereye.awsclients import operator_client
-    from eulereye.cli import UsageError
+    from eulereye.errors import UsageError
     from eulereye.config import Settings
     from eulereye.ops import failures
 
@@ -105,7 +105,7 @@ def bucket_status(args) -> dict:
 def local_status(args) -> dict:
     from pathlib import Path
 
-    from eulereye.cli import UsageError
+    from eulereye.errors import UsageError
     from eulereye.outputs.localtree import tree_status
 
     if args.report:

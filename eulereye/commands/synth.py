@@ -37,7 +37,7 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from eulereye.cli import UsageError
+    from eulereye.errors import UsageError
     from eulereye.logs import get_logger
     from eulereye.synth import generate_page, write_ground_truth
 

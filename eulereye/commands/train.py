@@ -8,7 +8,7 @@ import shlex
 from dataclasses import asdict, fields
 from pathlib import Path
 
-from eulereye.segment.fcn_settings import TrainSettings
+from eulereye.training.settings import TrainSettings
 
 
 def register(subparsers) -> None:
@@ -37,7 +37,7 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from eulereye.segment.fcn_train import train
+    from eulereye.training.fcn import train
 
     if args.export_only:
         return export_stopped_run(Path(args.out), args.export)
@@ -60,7 +60,7 @@ def command_line(settings: TrainSettings) -> str:
 
 def export_stopped_run(run: Path, target: Path | None) -> int:
     """Export ``run``'s best weights without training further."""
-    from eulereye.cli import UsageError
+    from eulereye.errors import UsageError
     from eulereye.segment.fcn import load_checkpoint
 
     if target is None or not (run / "last.pt").exists():

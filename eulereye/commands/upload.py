@@ -28,8 +28,8 @@ def run(args) -> int:
     from tqdm import tqdm
 
     from eulereye.awsclients import operator_client
-    from eulereye.cli import UsageError
-    from eulereye.commands.process import find_inputs
+    from eulereye.errors import UsageError
+    from eulereye.inputs import find_inputs
     from eulereye.config import Settings
     from eulereye.logs import get_logger
     from eulereye.ops import upload
@@ -55,7 +55,7 @@ def input_key_prefix(input_prefix: str, folder: str) -> str:
     """The key prefix of ``--prefix FOLDER``: a sub-folder of the input prefix (``news`` and
     ``input/news`` both mean ``input/news/``), since the platform processes only uploads below
     it. Refuses what would land elsewhere."""
-    from eulereye.cli import UsageError
+    from eulereye.errors import UsageError
 
     if folder.startswith(input_prefix):  # the full key prefix, already below input/
         folder = folder[len(input_prefix):]

@@ -2,31 +2,24 @@
 
 Per page: region precision/recall/F1 at IoU 0.5 (predicted sections that carry text against
 GT ``TextRegion``s), the straddle rate and the coverage of the GT text area
-(``eulereye.segment.metrics``), reading-order agreement where the GT has a ``ReadingOrder``, and
+(``eulereye.evaluation.metrics``), reading-order agreement where the GT has a ``ReadingOrder``, and
 the character error rate where the GT has text. Means over pages skip pages where a measure
 does not apply (no reading order, no text).
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from eulereye.evaluation.metrics import coverage, order_agreement, straddle_rate
 from eulereye.evaluation.pagexml import PageLayout, read_page_xml
 from eulereye.evaluation.scores import detection_scores
-from eulereye.model import TEXTLESS_KINDS, BBox
-from eulereye.segment.metrics import coverage, order_agreement, straddle_rate
+from eulereye.model import TEXTLESS_KINDS
+from eulereye.outputs.readers import SectionRecord, read_sections
 from eulereye.textmetrics import cer
 
 COLUMNS = ("f1", "precision", "recall", "straddle", "coverage", "order", "cer")
-
-
-@dataclass(frozen=True)
-class PredictedSection:
-    bbox: BBox
-    kind: str
-    text: str = ""
 
 
 @dataclass
@@ -53,7 +46,7 @@ def gt_text(layout: PageLayout) -> str:
     return "\n".join(texts[r] for r in order if texts[r])
 
 
-def score_page(name: str, sections: list[PredictedSection], gt_path: Path, *,
+def score_page(name: str, sections: list[SectionRecord], gt_path: Path, *,
                with_text: bool = True) -> PageScore:
     """Scores of ``sections`` (in predicted reading order) against the PAGE-XML at ``gt_path``;
     ``with_text=False``: the sections were not read, so no CER."""
@@ -75,13 +68,6 @@ def score_page(name: str, sections: list[PredictedSection], gt_path: Path, *,
         order=order_agreement(pred_boxes, ordered_gt) if len(ordered_gt) > 1 else None,
         cer=cer("\n".join(s.text for s in sections), truth) if truth else None,
     )
-
-
-def read_sections(path: Path) -> list[PredictedSection]:
-    """Sections of one page from ``sections/<name>.json`` (the pipeline's output), in order."""
-    data = json.loads(path.read_text())
-    data = sorted(data, key=lambda s: s.get("order", 0))
-    return [PredictedSection(tuple(s["bbox"]), s.get("kind", "text"), s.get("text", "")) for s in data]
 
 
 def evaluate_folder(pred_out: Path, gt_dir: Path) -> list[PageScore]:

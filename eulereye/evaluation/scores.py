@@ -1,5 +1,5 @@
 """Region detection scores: one-to-one box matching at an IoU threshold, precision, recall, F1.
-(Straddle, coverage and order agreement live in ``eulereye.segment.metrics``; CER in
+(Straddle, coverage and order agreement live in ``eulereye.evaluation.metrics``; CER in
 ``eulereye.textmetrics``.)"""
 
 from __future__ import annotations

@@ -31,7 +31,7 @@ import cv2
 import numpy as np
 
 from eulereye.errors import (CONFIGURATION, PERMANENT, BadImageError, ConfigurationError, PageError,
-                             TransientError, aws_error_code, classify)
+                             TransientError, aws_error_code, classify, is_throttling, worth_retrying)
 from eulereye.ink import downscale, otsu_ink
 from eulereye.logs import get_logger
 from eulereye.model import BBox, Line, Region, Word
@@ -43,8 +43,6 @@ MAX_BYTES = 5 * 1024 * 1024  # inline document bytes
 MAX_SIDE = 10_000  # pixels per side
 MIN_TEXT_PX = 15  # Textract needs text at least this tall
 JPEG_QUALITIES = (90, 80)
-RETRY_CODES = frozenset({"ThrottlingException", "ProvisionedThroughputExceededException",
-                         "InternalServerError", "ServiceUnavailableException", "RequestTimeout"})
 MAX_ATTEMPTS = 5
 RAW_FORMAT = "eulereye-textract/1"
 
@@ -252,14 +250,13 @@ class TextractEngine:
                 return response
             except ClientError as exc:
                 code = aws_error_code(exc)
-                status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
                 if classify(exc) == CONFIGURATION:
                     raise ConfigurationError(f"{page_name}: Textract: {code}: {exc}") from exc
                 if classify(exc) == PERMANENT:
                     raise BadImageError(f"{page_name}: Textract refused the image: {code}: {exc}") from exc
-                if code not in RETRY_CODES and status < 500:
+                if not worth_retrying(exc):
                     raise TransientError(f"{page_name}: Textract: {code}: {exc}") from exc
-                if "Throughput" in code or "Throttl" in code:
+                if is_throttling(exc):
                     self.counts["throttled"] += 1
                     log.warning("textract throttled", page=page_name, code=code, attempt=attempt + 1)
                 reason = code

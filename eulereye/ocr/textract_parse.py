@@ -46,10 +46,6 @@ def page_blocks(response: dict, page: int = 1) -> list[dict]:
     return [b for b in response.get("Blocks", []) if isinstance(b, dict) and b.get("Page", 1) == page]
 
 
-def page_count(response: dict) -> int:
-    return int(response.get("DocumentMetadata", {}).get("Pages") or 1)
-
-
 def _pixel_box(block: dict, width: int, height: int) -> BBox | None:
     geometry = block.get("Geometry") or {}
     points = geometry.get("Polygon") or []
@@ -117,14 +113,6 @@ def words_by_line(blocks: list[dict], width: int, height: int) -> list[list[Word
             groups.append([words[i] for i in ids])
     groups += [[words[k]] for k in order if k not in claimed]
     return groups
-
-
-def parse_page(response: dict, width: int, height: int, page: int = 1) -> list[Line]:
-    """The lines of one page of a response, boxes in pixels of a ``width`` x ``height`` image."""
-    blocks = page_blocks(response, page)
-    direction = text_direction(blocks, width, height)
-    lines = [Line(group) for group in words_by_line(blocks, width, height)]
-    return order_lines(lines, direction)
 
 
 # --- reading order ---------------------------------------------------------------------------

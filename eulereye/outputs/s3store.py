@@ -13,18 +13,9 @@ from contextlib import contextmanager
 
 from botocore.exceptions import ClientError, ConnectionError, HTTPClientError
 
-from eulereye.errors import CONFIGURATION, ConfigurationError, TransientError, classify
+from eulereye.errors import CONFIGURATION, ConfigurationError, TransientError, classify, worth_retrying
 
-TRANSIENT_CODES = frozenset({"SlowDown", "Throttling", "ThrottlingException", "RequestTimeout",
-                             "RequestTimeoutException", "InternalError", "ServiceUnavailable",
-                             "RequestLimitExceeded", "OperationAborted"})
 MISSING_CODES = frozenset({"NoSuchKey", "404", "NotFound"})
-
-
-def is_transient(exc: ClientError) -> bool:
-    code = exc.response.get("Error", {}).get("Code", "")
-    status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
-    return code in TRANSIENT_CODES or status >= 500
 
 
 def is_missing(exc: ClientError) -> bool:
@@ -39,7 +30,7 @@ def transient_errors(action: str):
     try:
         yield
     except ClientError as exc:
-        if is_transient(exc):
+        if worth_retrying(exc):
             raise TransientError(f"{action}: {exc}") from exc
         if classify(exc) == CONFIGURATION:
             raise ConfigurationError(f"{action}: {exc}") from exc

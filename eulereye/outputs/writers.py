@@ -20,9 +20,6 @@ from eulereye.outputs.hocr import hocr_html
 from eulereye.outputs.naming import output_path
 from eulereye.outputs.pagexml import page_xml
 
-COORD_FIELDS = ("word", "segment_id", "confidence", "x_min", "y_min", "x_max", "y_max")
-
-
 def to_json(data, *, compact: bool = False) -> bytes:
     """UTF-8 JSON. ``compact`` for the big per-word files: without indentation Python uses its
     C encoder, several times faster on a page of ten thousand words."""

@@ -22,7 +22,9 @@ back to page pixels; a region inside another one's box joins it (``absorb_nested
 text is read twice. Rules are not regions of their own: they separate. The regions are put in
 reading order by ``eulereye.segment.order.order_regions``, which every segmenter shares.
 
-Torch is imported lazily (only when an FCN is built or loaded) so the CLI starts fast.
+Torch is imported lazily (only when an FCN is built or loaded) so the CLI starts fast, and it is
+an extra (``pip install 'eulereye[fcn]'``): without it every other segmenter works, and choosing
+this one says what to install (``require_torch``).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ import cv2
 import numpy as np
 
 from eulereye.config import Settings, cpu_count
+from eulereye.errors import MissingExtraError
 from eulereye.model import TEXTLESS_KINDS, BBox, Region, area, nested_groups, union
 from eulereye.segment.order import order_regions
 from eulereye.segment.paragraphs import split_paragraphs
@@ -49,6 +52,16 @@ CLASSES = ("background", "text", "headline", "rule", "illustration")
 CLASS_KINDS = {1: "text", 2: "headline", 3: "rule", 4: "illustration"}
 WEIGHTS_DIR = Path(__file__).resolve().parent.parent / "weights"
 DEFAULT_WEIGHTS = WEIGHTS_DIR / "fcn.pt"
+
+
+def require_torch(needed_by: str = "--segmenter fcn"):
+    """The torch module, or MissingExtraError naming the extra that installs it."""
+    try:
+        import torch
+    except ImportError as exc:
+        raise MissingExtraError(f"{needed_by} needs PyTorch, which is not installed; "
+                                "install it with: pip install 'eulereye[fcn]'") from exc
+    return torch
 
 
 @dataclass(frozen=True)
@@ -314,7 +327,7 @@ def load_checkpoint(path: Path) -> tuple[torch.nn.Module, FcnConfig, dict[str, A
     (e.g. ``last_20.pth.tar``; keys may carry a ``module.`` prefix from DataParallel) or a bare
     state dict. Without a saved config the default architecture is assumed, and a state dict
     that does not fit it is reported as such."""
-    import torch
+    torch = require_torch()
 
     checkpoint = torch.load(path, map_location="cpu", weights_only=True)
     if not isinstance(checkpoint, dict):
@@ -331,7 +344,7 @@ def load_checkpoint(path: Path) -> tuple[torch.nn.Module, FcnConfig, dict[str, A
 
 
 def segmenter_from_checkpoint(path: Path) -> FcnSegmenter:
-    import torch
+    torch = require_torch()
 
     # Inference on CPU: a few threads pay off; more fight with the OCR workers for cores.
     torch.set_num_threads(min(4, cpu_count()))

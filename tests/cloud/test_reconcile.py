@@ -10,7 +10,7 @@ import pytest
 from moto import mock_aws
 
 from eulereye.reconcile import reconcile
-from eulereye.worker import parse_message
+from eulereye.messages import parse_message
 
 BUCKET = "archive"
 

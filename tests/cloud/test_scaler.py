@@ -1,4 +1,6 @@
-"""The scaler Lambda against moto (SQS + ECS), with RunTask throttling injected by a hook."""
+"""The scaler Lambda against moto (SQS + ECS), with RunTask throttling injected by a hook: on
+the wire (botocore's ``before-send``), so botocore's standard retry mode meets it as it would
+a throttled ECS."""
 
 from __future__ import annotations
 
@@ -7,11 +9,12 @@ import random
 from types import SimpleNamespace
 
 import boto3
+import botocore.endpoint
 import pytest
 from moto import mock_aws
 
 import scaler
-from tests.cloud.conftest import error_response, ok_response
+from tests.cloud.conftest import ok_response, throttle_run_task
 
 ENV = {
     "EULEREYE_CLUSTER": "eulereye", "EULEREYE_CONTAINER_NAME": "worker",
@@ -42,12 +45,6 @@ def test_client_token_is_stable_per_batch_and_short():
     assert len({token, scaler.client_token("req-1", 1, "FARGATE"),
                 scaler.client_token("req-2", 0, "FARGATE"),
                 scaler.client_token("req-1", 0, "FARGATE_SPOT")}) == 4
-
-
-def test_backoff_is_jittered_and_capped():
-    assert scaler.backoff_seconds(3, base=0.5, rand=lambda: 1.0) == 4.0
-    assert scaler.backoff_seconds(30, cap=10, rand=lambda: 1.0) == 10
-    assert scaler.backoff_seconds(3, rand=lambda: 0.0) == 0.0
 
 
 def test_config_from_env_validates(monkeypatch):
@@ -118,6 +115,14 @@ def record_run_task(ecs_client, answer=None) -> list[dict]:
     return calls
 
 
+@pytest.fixture
+def backoff(monkeypatch) -> list[float]:
+    """The waits botocore's retries ask for, not slept."""
+    waits = []
+    monkeypatch.setattr(botocore.endpoint, "time", SimpleNamespace(sleep=waits.append))
+    return waits
+
+
 def test_handler_starts_tasks_for_the_backlog_and_not_again(aws, capsys, monkeypatch):
     monkeypatch.setenv("EULEREYE_PAGES_PER_TASK", "20")
     enqueue(aws.sqs, aws.queue_url, 45)
@@ -149,38 +154,38 @@ def test_run_task_request_shape(aws):
     assert request["clientToken"] == scaler.client_token("req-1", 0, "FARGATE")
 
 
-def test_ten_percent_throttling_still_reaches_desired_with_same_tokens(aws):
+def test_ten_percent_throttling_still_reaches_desired_with_same_tokens(aws, backoff):
     enqueue(aws.sqs, aws.queue_url, 100)  # 2 pages per task: 50 tasks (moto's SQS is slow in bulk)
     config = scaler.ScalerConfig.from_env({**aws.env, "EULEREYE_PAGES_PER_TASK": "2"})
     _, ecs = scaler.aws_clients()
     rng = random.Random(7)
     throttled = []
 
-    def throttle_one_in_ten(params):
-        if not throttled or rng.random() < 0.10:  # the first call always, then 10%
-            throttled.append(params["clientToken"])
-            return error_response("ThrottlingException", 400, "Rate exceeded")
-        return None
+    def throttle_one_in_ten(token):
+        if not throttled or rng.random() < 0.10:  # the first try always, then 10%
+            throttled.append(token)
+            return True
+        return False
 
-    calls = record_run_task(ecs, throttle_one_in_ten)
-    waits = []
-    summary = scaler.scale(aws.sqs, ecs, config, "req-1", sleep=waits.append)
+    tokens = throttle_run_task(ecs, throttle_one_in_ten)
+    summary = scaler.scale(aws.sqs, ecs, config, "req-1")
     assert summary["started"] == 50 and running_tasks(aws.ecs) == 50
-    assert len(waits) == len(throttled) >= 1
+    assert summary["run_task_retries"] == len(backoff) == len(throttled) >= 1
+    assert all(0 <= wait <= 20 for wait in backoff)  # jittered, capped by botocore
     # every retried batch kept its token; distinct batches had distinct tokens
-    tokens = [c["clientToken"] for c in calls]
     assert len(set(tokens)) == 5
     assert all(t in tokens[tokens.index(t) + 1:] for t in throttled)
 
 
-def test_throttling_that_never_ends_raises(aws):
+def test_throttling_that_never_ends_raises(aws, backoff):
     enqueue(aws.sqs, aws.queue_url, 5)
     config = scaler.ScalerConfig.from_env(aws.env)
     _, ecs = scaler.aws_clients()
-    calls = record_run_task(ecs, lambda p: error_response("ThrottlingException", 400))
-    with pytest.raises(scaler.ClientError):
-        scaler.scale(aws.sqs, ecs, config, "req-1", sleep=lambda s: None)
-    assert len(calls) == scaler.MAX_ATTEMPTS
+    tokens = throttle_run_task(ecs, lambda token: True)
+    with pytest.raises(scaler.ClientError, match="ThrottlingException"):
+        scaler.scale(aws.sqs, ecs, config, "req-1")
+    assert len(tokens) == scaler.MAX_ATTEMPTS and len(set(tokens)) == 1
+    assert running_tasks(aws.ecs) == 0
 
 
 def test_spot_without_capacity_falls_back_to_on_demand(aws):

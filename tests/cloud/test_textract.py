@@ -17,7 +17,7 @@ from eulereye.errors import BadImageError, TransientError
 from eulereye.model import Region
 from eulereye.ocr import textract
 from eulereye.ocr.textract import TextractEngine, plan_calls
-from eulereye.ocr.textract_parse import page_count, parse_page
+from eulereye.ocr.textract_parse import page_blocks, words_by_line
 from eulereye.outputs.store import LocalStore
 from tools.testdata import data_path, data_paths
 
@@ -34,50 +34,57 @@ def image_size(path) -> tuple[int, int]:
     return Image.open(png).size if png.exists() else SIZE
 
 
+def parse_page(response: dict, width: int, height: int, folder) -> list:
+    """The lines the engine reads from a saved response (``--replay``), the whole page one section."""
+    (folder / "raw").mkdir(exist_ok=True)
+    (folder / "raw" / "p.textract.json").write_text(json.dumps(response))
+    gray = np.full((height, width), 255, np.uint8)
+    engine = TextractEngine(replay_dir=str(folder))
+    (lines,) = engine.read_regions(gray, [Region((0, 0, width, height), "text")], "p")
+    return lines
+
+
 @pytest.mark.parametrize("path", RESPONSES, ids=lambda p: p.stem)
-def test_parser_keeps_every_word_in_pixels(path):
+def test_parser_keeps_every_word_in_pixels(path, tmp_path):
     response = json.loads(path.read_text())
     width, height = image_size(path)
-    for page in range(1, page_count(response) + 1):
-        words = [b for b in response["Blocks"] if b["BlockType"] == "WORD" and b.get("Page", 1) == page]
-        lines = parse_page(response, width, height, page)
-        parsed = [w for line in lines for w in line.words]
-        assert sorted(w.text for w in parsed) == sorted(b["Text"] for b in words)
-        for w in parsed:
-            x0, y0, x1, y1 = w.bbox
-            assert 0 <= x0 < x1 <= width and 0 <= y0 < y1 <= height
+    words = [b for b in response["Blocks"] if b["BlockType"] == "WORD" and b.get("Page", 1) == 1]
+    parsed = [w for line in parse_page(response, width, height, tmp_path) for w in line.words]
+    assert sorted(w.text for w in parsed) == sorted(b["Text"] for b in words)
+    for w in parsed:
+        x0, y0, x1, y1 = w.bbox
+        assert 0 <= x0 < x1 <= width and 0 <= y0 < y1 <= height
 
 
-def test_parser_ignores_unknown_blocks_and_fields():
+def test_parser_ignores_unknown_blocks_and_fields(tmp_path):
     response = load("txr_detect_document_text_single_page_1.json")
     response["Blocks"].append({"BlockType": "QUERY_RESULT", "Text": "not a word", "Whatever": 1})
     response["Blocks"][1]["NewField"] = {"nested": True}
     response["Blocks"].append("not even a dict")
-    lines = parse_page(response, 1226, 1514)
+    lines = parse_page(response, 1226, 1514, tmp_path)
     assert sum(len(line.words) for line in lines) == 51
 
 
-def test_multicolumn_reads_left_column_before_right():
-    lines = [line.text for line in parse_page(load("trp_multicol_1.json"), 421, 356)]
+def test_multicolumn_reads_left_column_before_right(tmp_path):
+    lines = [line.text for line in parse_page(load("trp_multicol_1.json"), 421, 356, tmp_path)]
     assert lines[0] == "Multi-column test document"
     assert lines.index("within one paragraph.") < lines.index("A horizontally separate right")
     assert lines.index("right.") < lines.index("equivalent vertical position but")
     assert lines[-1] == "good start."
 
 
-def test_rotated_page_reads_like_the_upright_one():
-    upright = " ".join(line.text for line in parse_page(load("trp_gib_0deg.json"), 1000, 1300))
-    turned = " ".join(line.text for line in parse_page(load("trp_gib_90deg.json"), 1300, 1000))
-    assert fuzz.ratio(upright, turned) > 85
+def test_rotated_page_reads_like_the_upright_one(tmp_path):
+    upright = " ".join(line.text for line in parse_page(load("trp_gib_0deg.json"), 1000, 1300, tmp_path))
+    turned = parse_page(load("trp_gib_90deg.json"), 1300, 1000, tmp_path)
+    assert fuzz.ratio(upright, " ".join(line.text for line in turned)) > 85
     # on its side the page's first text row is the rightmost column of pixels
-    first = parse_page(load("trp_gib_90deg.json"), 1300, 1000)[0]
+    first = turned[0]
     assert first.bbox[0] > 1100
 
 
 def test_multipage_async_result_splits_pages():
     response = load("txr_start_document_text_detection_multipage.json")
-    assert page_count(response) == 2
-    counts = [sum(len(l.words) for l in parse_page(response, *SIZE, page)) for page in (1, 2)]
+    counts = [sum(len(words) for words in words_by_line(page_blocks(response, page), *SIZE)) for page in (1, 2)]
     assert sum(counts) == 106 and all(counts)
 
 

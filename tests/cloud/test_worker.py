@@ -17,7 +17,8 @@ from PIL import Image
 from eulereye.config import Settings
 from eulereye.errors import TransientError
 from eulereye.outputs.s3store import S3Store
-from eulereye.worker import Worker, default_pipeline, init_process, parse_message
+from eulereye.messages import parse_message
+from eulereye.worker import Worker, default_pipeline, init_process
 from tests.cloud.conftest import error_response
 from tests.conftest import text_page
 

@@ -7,7 +7,8 @@ import json
 import pytest
 
 from eulereye.cli import main
-from eulereye.evaluation.layout_eval import PredictedSection, score_page
+from eulereye.evaluation.layout_eval import score_page
+from eulereye.outputs.readers import SectionRecord
 
 # Two columns of one paragraph each, a heading across both; reading order: heading, left, right.
 PAGE_XML = """<?xml version="1.0" encoding="UTF-8"?>
@@ -41,9 +42,9 @@ def gt_dir(tmp_path):
 
 
 def test_a_perfect_prediction_scores_perfectly(gt_dir):
-    sections = [PredictedSection((50, 50, 951, 151), "headline", "Die Zeitung"),
-                PredictedSection((50, 200, 451, 901), "text", "zweyte Zeile"),
-                PredictedSection((550, 200, 951, 901), "text", "dritte Zeile")]
+    sections = [SectionRecord((50, 50, 951, 151), "headline", "Die Zeitung"),
+                SectionRecord((50, 200, 451, 901), "text", "zweyte Zeile"),
+                SectionRecord((550, 200, 951, 901), "text", "dritte Zeile")]
     score = score_page("p", sections, gt_dir / "p.xml")
     assert (score.precision, score.recall, score.f1) == (1.0, 1.0, 1.0)
     assert score.straddle == 0.0 and score.coverage == 1.0
@@ -51,9 +52,9 @@ def test_a_perfect_prediction_scores_perfectly(gt_dir):
 
 
 def test_a_section_across_both_columns_straddles_and_misses_both(gt_dir):
-    sections = [PredictedSection((50, 200, 951, 901), "text", "zweyte Zeile dritte Zeile"),
-                PredictedSection((50, 50, 951, 151), "headline", "Die Zeitung"),
-                PredictedSection((0, 0, 10, 10), "illustration")]  # no text: not compared
+    sections = [SectionRecord((50, 200, 951, 901), "text", "zweyte Zeile dritte Zeile"),
+                SectionRecord((50, 50, 951, 151), "headline", "Die Zeitung"),
+                SectionRecord((0, 0, 10, 10), "illustration")]  # no text: not compared
     score = score_page("p", sections, gt_dir / "p.xml")
     assert score.pred_sections == 2 and score.gt_regions == 3
     assert score.precision == 0.5 and score.recall == pytest.approx(1 / 3)

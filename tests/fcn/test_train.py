@@ -8,7 +8,7 @@ import pytest
 
 from eulereye.cli import main
 from eulereye.segment.fcn import load_checkpoint
-from eulereye.segment.fcn_train import TrainSettings, train
+from eulereye.training.fcn import TrainSettings, train
 
 pytestmark = pytest.mark.xdist_group("fcn-train")  # keep the two CPU-heavy runs apart
 

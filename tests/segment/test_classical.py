@@ -8,7 +8,7 @@ from eulereye.evaluation.pagexml import read_page_xml
 from eulereye.evaluation.scores import detection_scores
 from eulereye.model import REGION_KINDS
 from eulereye.segment import get_segmenter
-from eulereye.segment.metrics import coverage, order_agreement, straddle_rate
+from eulereye.evaluation.metrics import coverage, order_agreement, straddle_rate
 from eulereye.synth import generate_page
 from tests.conftest import WORDS, column_page, paragraph
 from tools.testdata import data_path

@@ -113,6 +113,9 @@ def test_what_the_dockerfile_installs_runs_the_entrypoint(tmp_path):
         local = [str(paths.get(word, word)) if word.startswith("/") else word for word in args]
         result = run(pip + local, timeout=900)
         assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    # torch is an extra of the package (eulereye[fcn]); the image keeps it for --segmenter fcn.
+    result = run([str(venv / "bin" / "python"), "-c", "import torch"])
+    assert result.returncode == 0, "the worker image must install torch (requirements-fcn.txt)"
     entrypoint = json.loads(dict(list(stages(DOCKERFILE).values())[-1])["ENTRYPOINT"])
     result = run([str(venv / "bin" / entrypoint[0]), *entrypoint[1:], "--help"], cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr

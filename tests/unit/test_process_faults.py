@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from eulereye.cli import UsageError
+from eulereye.errors import UsageError
 from eulereye.commands.process import _run_pipeline
 from eulereye.errors import ConfigurationError
 

@@ -29,9 +29,9 @@ from eulereye.logs import get_logger
 from eulereye.model import BBox
 from eulereye.segment.fcn import (
     CLASS_KINDS, CLASSES, FcnConfig, build_model, make_target, masks_to_regions,
-    page_to_input, save_checkpoint,
+    page_to_input, require_torch, save_checkpoint,
 )
-from eulereye.segment.fcn_settings import TrainSettings
+from eulereye.training.settings import TrainSettings
 
 # Rules are thin and rare, headlines rarer than body text: weigh them up so they are learnt.
 CLASS_WEIGHTS = (1.0, 1.0, 2.0, 4.0, 1.5)
@@ -158,7 +158,7 @@ def learning_rate(step: int, settings: TrainSettings) -> float:
 
 def train(settings: TrainSettings, *, resume: bool = False, config: FcnConfig = FcnConfig()) -> dict[str, float]:
     """Run (or continue) a training run; returns the best validation metrics."""
-    import torch
+    torch = require_torch("eulereye train")
 
     log = get_logger(run=settings.out)
     torch.set_num_threads(settings.threads)

@@ -3,7 +3,7 @@
 import pytest
 
 from eulereye.evaluation.pagexml import read_page_xml
-from eulereye.segment.metrics import coverage, order_agreement, straddle_rate
+from eulereye.evaluation.metrics import coverage, order_agreement, straddle_rate
 from tools.testdata import data_path
 
 LEFT, RIGHT = (0, 0, 100, 500), (120, 0, 220, 500)  # two columns side by side
