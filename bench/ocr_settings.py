@@ -16,7 +16,7 @@ from pathlib import Path
 from real import DEV_PAGES, REPO  # bench/, the script's own folder
 
 from eulereye.config import DEFAULT_MAX_PIXELS
-from eulereye.evaluation.realscan import dictionary_words
+from eulereye.textquality import dictionary_words
 from eulereye.imaging import load_frames
 from eulereye.model import TEXTLESS_KINDS
 from eulereye.ocr.tesseract import TesseractEngine

@@ -38,6 +38,7 @@ from eulereye.model import TEXTLESS_KINDS
 from eulereye.outputs.naming import page_name
 from eulereye.segment import get_segmenter
 from eulereye.segment.base import segment_straightened
+from eulereye.textquality import dictionary_words
 
 REPO = Path(__file__).resolve().parents[1]
 GT_DIR = REPO / "bench" / "real-gt"
@@ -115,7 +116,7 @@ def truth(page: DevPage, gray: np.ndarray, data: Path) -> PageTruth:
 
 
 def score(lines: list[realscan.TextLine], t: PageTruth, seconds: float | None, cpu: float | None) -> Scores:
-    found, tokens = realscan.dictionary_words("\n".join(line.text for line in lines))
+    found, tokens = dictionary_words("\n".join(line.text for line in lines))
     return Scores(
         straddle=realscan.straddle(lines, t.rules),
         order=realscan.order_agreement(lines, t.regions) if t.regions else None,

@@ -4,8 +4,8 @@ of a batch need a look.
 
 A page where most words are real words was read well; a page of 'tbe c0unty iair' was not, even
 when the engine was sure of itself. The dictionary measure is the one the real-scan benchmark
-uses (``eulereye.evaluation.realscan.dictionary_words``: runs of three or more letters, found as
-they are, in lower case or capitalised), so the report and bench/RESULTS.md agree.
+uses (``dictionary_words``: runs of three or more letters, found as they are, in lower case or
+capitalised), so the report and bench/RESULTS.md agree.
 
 Each manifest records a page's figures (``quality``), the dictionary share in the word list of
 the page's language when one is installed; a wrong ``--lang`` or a segmenter that loses text
@@ -14,6 +14,7 @@ shows as a page far below its batch's median (``flag_pages``).
 
 from __future__ import annotations
 
+import re
 import statistics
 from collections import Counter
 from collections.abc import Iterable
@@ -23,6 +24,7 @@ from pathlib import Path
 from eulereye.model import Page
 
 WORD_LIST_FOLDER = Path("/usr/share/dict")
+SYSTEM_WORD_LIST = WORD_LIST_FOLDER / "words"  # Debian's wamerican, the benchmark's list
 # Tesseract model -> word lists that may be installed for it, the first one found is used.
 WORD_LISTS = {
     "eng": ("american-english", "british-english", "words"),
@@ -44,11 +46,29 @@ DICTIONARY_GAP = 0.2  # share of dictionary words below the median that flags a 
 WORDS_FRACTION = 0.25  # a page with fewer than this fraction of the median's words is flagged
 
 
+@lru_cache(maxsize=2)
+def system_words(path: Path = SYSTEM_WORD_LIST) -> frozenset[str]:
+    """The system word list, one word per line (``FileNotFoundError`` when not installed)."""
+    return frozenset(w.strip() for w in path.read_text(encoding="utf-8").splitlines() if w.strip())
+
+
+def word_tokens(text: str) -> list[str]:
+    """Runs of 3 or more letters."""
+    return [t for t in re.findall(r"[^\W\d_]+", text) if len(t) >= 3]
+
+
+def dictionary_words(text: str, words: frozenset[str] | None = None) -> tuple[int, int]:
+    """(tokens found in the word list, all tokens): a token counts as it is, in lower case or
+    capitalised (headlines are in capitals, names capitalised). Default list: the system's."""
+    words = system_words() if words is None else words
+    tokens = word_tokens(text)
+    found = sum(1 for t in tokens if t in words or t.lower() in words or t.capitalize() in words)
+    return found, len(tokens)
+
+
 def dictionary_share(words: Iterable[str], dictionary: frozenset[str] | None = None) -> float | None:
     """Share (0..1) of the words' letter runs that the dictionary knows (default: the system
     word list); None when there are none, or no word list is installed."""
-    from eulereye.evaluation.realscan import dictionary_words
-
     try:
         found, tokens = dictionary_words(" ".join(words), dictionary)
     except FileNotFoundError:

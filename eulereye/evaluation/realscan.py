@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +21,6 @@ import numpy as np
 from eulereye import ink
 from eulereye.model import BBox, union
 
-WORDLIST = Path("/usr/share/dict/words")  # Debian's wamerican
 RULE_LENGTH = 0.04  # a printed column rule is a thin vertical ink run this share of the page tall
 RULE_WIDTH = 0.003  # ... and at most this share of the page wide (a hairline, a few pixels)
 CROSS_MARGIN = 0.5  # a line crosses a rule with this many line heights of it on either side
@@ -184,25 +181,3 @@ def article_contiguity(lines: Sequence[TextLine], articles: Sequence[Sequence[BB
             sequence.append(zones[hit][0])
     changes = sum(a != b for a, b in zip(sequence, sequence[1:]))
     return (len(set(sequence)) - 1) / changes if changes else 1.0
-
-
-# -- dictionary words ---------------------------------------------------------------------------
-
-@lru_cache(maxsize=2)
-def wordlist(path: str = str(WORDLIST)) -> frozenset[str]:
-    """The word list, one word per line (``FileNotFoundError`` when it is not installed)."""
-    return frozenset(w.strip() for w in Path(path).read_text(encoding="utf-8").splitlines() if w.strip())
-
-
-def word_tokens(text: str) -> list[str]:
-    """Runs of 3 or more letters."""
-    return [t for t in re.findall(r"[^\W\d_]+", text) if len(t) >= 3]
-
-
-def dictionary_words(text: str, words: frozenset[str] | None = None) -> tuple[int, int]:
-    """(tokens found in the word list, all tokens): a token counts as it is, in lower case or
-    capitalised (headlines are in capitals, names capitalised)."""
-    words = wordlist() if words is None else words
-    tokens = word_tokens(text)
-    found = sum(1 for t in tokens if t in words or t.lower() in words or t.capitalize() in words)
-    return found, len(tokens)

@@ -16,6 +16,7 @@ from eulereye.imaging import load_frames
 from eulereye.model import TEXTLESS_KINDS
 from eulereye.segment import get_segmenter
 from eulereye.segment.base import segment_straightened
+from eulereye.textquality import dictionary_words
 from tests.conftest import REPO
 from tools.testdata import data_path
 
@@ -119,7 +120,7 @@ def test_column_order_and_dictionary_words():
     assert realscan.column_agreement([left_top, left_low, right_top], bounds, span) == 1.0
     assert realscan.column_agreement([left_top, right_top, left_low], bounds, span) == pytest.approx(2 / 3)
     words = frozenset({"the", "Washington", "house"})
-    assert realscan.dictionary_words("THE House of WASHINGTON tbe a 1887", words) == (3, 4)
+    assert dictionary_words("THE House of WASHINGTON tbe a 1887", words) == (3, 4)
 
 
 def test_alto_and_tesseract_lines_are_read_in_page_pixels(tmp_path: Path):
