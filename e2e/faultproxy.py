@@ -7,17 +7,24 @@ them (so a refused request has no effect, exactly as with AWS):
 
 - ECS ``RunTask``: HTTP 400 ``ThrottlingException``;
 - S3 object ``PUT`` (uploads and outputs): HTTP 503 ``SlowDown``; also the first PUT of each
-  key that ends with one of ``s3_put_fail_keys`` (a fault at a chosen point of a page).
+  key that ends with one of ``s3_put_fail_keys`` (a fault at a chosen point of a page);
+- Textract ``DetectDocumentText``: HTTP 400 ``ThrottlingException`` (a fraction, and the first N
+  calls for each document under the plan), or ``AccessDeniedException`` for every call from the Nth on (the task
+  role lost its permission, or never had it).
 
 No product code knows about this proxy. It also counts requests per service and operation,
-which is how the runner reports RunTask calls, and every object S3 stored (a 2xx answer to a
+which is how the runner reports RunTask calls, every Textract call per document (digest of
+the image bytes) and what it was answered, and every object S3 stored (a 2xx answer to a
 whole-object PUT), which is how a scenario counts the manifests written: the S3 side sees a
 write even when the worker that made it is killed before it can log it.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import http.client
+import json
 import random
 import re
 import threading
@@ -41,11 +48,17 @@ class FaultPlan:
     run_task_throttle_first: int = 0
     s3_put_slowdown: float = 0.0  # fraction of S3 object PUTs answered 503 SlowDown
     s3_put_fail_keys: tuple[str, ...] = ()  # the first PUT of a key ending so: 503 SlowDown
+    textract_throttle: float = 0.0  # fraction of DetectDocumentText calls answered Throttling
+    textract_throttle_first: int = 0  # and the first N calls for each document under this plan
+    textract_deny_from: int = 0  # calls from the Nth (1-based) under this plan: AccessDenied
     seed: int = 0
 
 
 THROTTLING = (400, "application/x-amz-json-1.1",
               b'{"__type":"ThrottlingException","message":"Rate exceeded (injected)"}')
+ACCESS_DENIED = (400, "application/x-amz-json-1.1",
+                 b'{"__type":"AccessDeniedException","message":"User is not authorized to perform: '
+                 b'textract:DetectDocumentText (injected)"}')
 SLOW_DOWN = (503, "application/xml",
              b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>SlowDown</Code>"
              b"<Message>Please reduce your request rate. (injected)</Message></Error>")
@@ -73,6 +86,10 @@ class FaultProxy:
         self.requests: Counter[tuple[str, str]] = Counter()
         self.injected: Counter[tuple[str, str]] = Counter()
         self.stored: Counter[str] = Counter()  # "bucket/key" -> whole-object PUTs S3 accepted
+        # (document digest, "answered" / "ThrottlingException" / "AccessDeniedException") -> calls
+        self.textract_calls: Counter[tuple[str, str]] = Counter()
+        self._under_plan: Counter[tuple[str, str]] = Counter()  # requests since the plan was set
+        self._documents_under_plan: Counter[str] = Counter()  # Textract calls per document
         self._random = random.Random(plan.seed)
         self._keys_to_fail = set(plan.s3_put_fail_keys)
         self._lock = threading.Lock()
@@ -98,39 +115,75 @@ class FaultProxy:
             self.plan = plan
             self._random = random.Random(plan.seed)
             self._keys_to_fail = set(plan.s3_put_fail_keys)
+            self._under_plan.clear()
+            self._documents_under_plan.clear()
 
     def reset_counts(self) -> None:
         with self._lock:
             self.requests.clear()
             self.injected.clear()
             self.stored.clear()
+            self.textract_calls.clear()
 
-    def fault_for(self, op: tuple[str, str], path: str = "") -> tuple[int, str, bytes] | None:
+    def fault_for(self, op: tuple[str, str], path: str = "", body: bytes = b"") -> tuple[int, str, bytes] | None:
         """Counts the request and decides whether AWS "refuses" it."""
         with self._lock:
             self.requests[op] += 1
-            key = unquote(urlsplit(path).path)
-            chosen = next((k for k in self._keys_to_fail if key.endswith(k)), None) \
-                if op == ("s3", "PUT object") else None
-            if chosen is not None:
-                self._keys_to_fail.discard(chosen)
-                self.injected[op] += 1
-                return SLOW_DOWN
-            fraction, answer = {("ecs", "RunTask"): (self.plan.run_task_throttle, THROTTLING),
-                                ("s3", "PUT object"): (self.plan.s3_put_slowdown, SLOW_DOWN)
-                                }.get(op, (0.0, None))
-            first = op == ("ecs", "RunTask") and self.requests[op] <= self.plan.run_task_throttle_first
-            if answer is None or (not first and self._random.random() >= fraction):
-                return None
-            self.injected[op] += 1
-            return answer
+            self._under_plan[op] += 1
+            if op == ("s3", "PUT object"):
+                return self._s3_put_fault(op, path)
+            if op == ("ecs", "RunTask"):
+                first = self._under_plan[op] <= self.plan.run_task_throttle_first
+                return self._injected(op, THROTTLING) if first or self._chance(self.plan.run_task_throttle) else None
+            if op == ("textract", "DetectDocumentText"):
+                return self._textract_fault(op, body)
+            return None
 
-    def count_stored(self, op: tuple[str, str], path: str, status: int) -> None:
-        """Counts an object S3 accepted; parts of a multipart upload are not whole objects."""
+    def _chance(self, fraction: float) -> bool:
+        return bool(fraction) and self._random.random() < fraction
+
+    def _injected(self, op: tuple[str, str], answer: tuple[int, str, bytes]) -> tuple[int, str, bytes]:
+        self.injected[op] += 1
+        return answer
+
+    def _s3_put_fault(self, op, path: str):
+        key = unquote(urlsplit(path).path)
+        chosen = next((k for k in self._keys_to_fail if key.endswith(k)), None)
+        if chosen is not None:
+            self._keys_to_fail.discard(chosen)
+            return self._injected(op, SLOW_DOWN)
+        return self._injected(op, SLOW_DOWN) if self._chance(self.plan.s3_put_slowdown) else None
+
+    def _textract_fault(self, op, body: bytes):
+        document, plan = document_digest(body), self.plan
+        self._documents_under_plan[document] += 1
+        if plan.textract_deny_from and self._under_plan[op] >= plan.textract_deny_from:
+            answer = ACCESS_DENIED
+        elif self._documents_under_plan[document] <= plan.textract_throttle_first \
+                or self._chance(plan.textract_throttle):
+            answer = THROTTLING
+        else:
+            return None
+        self.textract_calls[(document, json.loads(answer[2])["__type"])] += 1
+        return self._injected(op, answer)
+
+    def count_answer(self, op: tuple[str, str], path: str, body: bytes, status: int) -> None:
+        """Counts what AWS did with a forwarded request: an object S3 stored (parts of a
+        multipart upload are not whole objects), a document Textract answered."""
         url = urlsplit(path)
-        if op == ("s3", "PUT object") and 200 <= status < 300 and "uploadId" not in url.query:
-            with self._lock:
+        if not 200 <= status < 300:
+            return
+        with self._lock:
+            if op == ("s3", "PUT object") and "uploadId" not in url.query:
                 self.stored[unquote(url.path).lstrip("/")] += 1
+            elif op == ("textract", "DetectDocumentText"):
+                self.textract_calls[(document_digest(body), "answered")] += 1
+
+
+def document_digest(body: bytes) -> str:
+    """SHA-256 of the image bytes a DetectDocumentText request sends (Document.Bytes)."""
+    document = json.loads(body or b"{}").get("Document", {}).get("Bytes", "")
+    return hashlib.sha256(base64.b64decode(document)).hexdigest()
 
 
 def _read_body(handler: BaseHTTPRequestHandler) -> bytes:
@@ -173,7 +226,7 @@ def _handler_for(proxy: FaultProxy) -> type[BaseHTTPRequestHandler]:
         def _forward(self) -> None:
             body = _read_body(self)
             op = operation(self.command, self.path, self.headers)
-            fault = proxy.fault_for(op, self.path)
+            fault = proxy.fault_for(op, self.path, body)
             if fault:
                 status, content_type, payload = fault
                 self._answer(status, [("Content-Type", content_type),
@@ -193,7 +246,7 @@ def _handler_for(proxy: FaultProxy) -> type[BaseHTTPRequestHandler]:
                     local.conn = None
                     if attempt == 2:
                         raise
-            proxy.count_stored(op, self.path, response.status)
+            proxy.count_answer(op, self.path, body, response.status)
             reply = [(k, v) for k, v in response.getheaders() if k.lower() not in HOP_HEADERS]
             if self.command != "HEAD":
                 reply = [(k, v) for k, v in reply if k.lower() != "content-length"]

@@ -86,6 +86,8 @@ class WorkerProcess:
         self.poisoned = 0  # page processes killed by a poison page
         self.events: Counter[str] = Counter()
         self.page_events: Counter[tuple[str, str]] = Counter()  # (event, page): e.g. "skipped"
+        self.started_at = time.monotonic()
+        self.ended_at: float | None = None  # when the process had exited and its output ended
         self.process = subprocess.Popen(local_command(command), env=env, cwd=REPO,
                                         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                         stderr=subprocess.STDOUT, start_new_session=True,
@@ -99,6 +101,8 @@ class WorkerProcess:
                 log.write(line)
                 log.flush()
                 self._observe(line)
+        self.process.wait()
+        self.ended_at = time.monotonic()
 
     def _observe(self, line: bytes) -> None:
         try:

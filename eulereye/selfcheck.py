@@ -11,9 +11,13 @@ from dataclasses import dataclass, field
 from eulereye.errors import aws_error_code
 
 MODEL_CHECK_TIMEOUT_S = 120
-# Textract's answer to bytes that are no image: the call was allowed (and is not billed).
-TEXTRACT_ALLOWED_REFUSALS = frozenset({"UnsupportedDocumentException", "InvalidParameterException",
-                                       "BadDocumentException"})
+# What the self-check sends Textract: bytes that are no image, so the call is not billed.
+SELF_CHECK_DOCUMENT = b"eulereye self-check: not an image"
+# Answers that show the call was allowed: the bytes refused, or the fleet's rate reached (a
+# busy fleet must not stop the tasks that join it). Anything else stops the task.
+TEXTRACT_ALLOWED_ANSWERS = frozenset({"UnsupportedDocumentException", "InvalidParameterException",
+                                      "BadDocumentException", "ThrottlingException",
+                                      "ProvisionedThroughputExceededException"})
 
 
 @dataclass
@@ -58,9 +62,9 @@ def _check_textract(textract, result: CheckResult) -> None:
 
         textract = boto3.client("textract")
     try:
-        textract.detect_document_text(Document={"Bytes": b"eulereye self-check: not an image"})
+        textract.detect_document_text(Document={"Bytes": SELF_CHECK_DOCUMENT})
     except Exception as exc:  # noqa: BLE001
-        if aws_error_code(exc) not in TEXTRACT_ALLOWED_REFUSALS:
+        if aws_error_code(exc) not in TEXTRACT_ALLOWED_ANSWERS:
             result.problems.append(f"Textract not usable: {_reason(exc)}")
 
 

@@ -19,6 +19,7 @@ provider "aws" {
     content {
       cloudwatch     = endpoints.value
       cloudwatchlogs = endpoints.value
+      dynamodb       = endpoints.value
       ec2            = endpoints.value
       ecr            = endpoints.value
       ecs            = endpoints.value

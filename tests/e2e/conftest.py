@@ -4,8 +4,11 @@ e2e/work/RESULTS.md (`make e2e` copies it to e2e/RESULTS.md)."""
 
 from __future__ import annotations
 
+import json
+import os
 import sys
 import time
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
@@ -13,11 +16,10 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))  # the e2e harness is a folder beside the package, not installed
 
-from e2e.accounting import write_results  # noqa: E402
+from e2e.accounting import Row, write_results  # noqa: E402
 from e2e.localcloud import LocalCloud  # noqa: E402
 
 WORK = REPO / "e2e" / "work"
-ROWS = []
 NOTES = ("Figures: a = generated newspaper pages; b = burst of small pages with faults injected "
          "(RunTask throttling, worker processes killed mid-page, S3 503 SlowDown on PUTs); "
          "c = bad inputs mixed in; d = re-upload of an unchanged and of a changed page; "
@@ -36,16 +38,34 @@ def local_cloud():
         yield cloud
 
 
+@pytest.fixture(scope="session")
+def textract_cloud():
+    """The platform deployed with engine = textract (its own moto server and apply: the rate
+    table, the task role's Textract permission and the workers' settings come from Terraform)."""
+    workdir = WORK / time.strftime("%Y%m%d-%H%M%S-textract")
+    with LocalCloud(workdir, variables={"engine": "textract", "textract_tps": 5}) as cloud:
+        yield cloud
+
+
 SESSION_START = time.time()
 
 
 @pytest.fixture(scope="session")
 def record():
-    """Adds a scenario's row; the table file is rewritten each time (this may run in an xdist
-    worker, while the summary below is printed by the controlling process)."""
+    """Adds a scenario's row; the table file is rewritten each time. Scenarios may run in
+    several xdist workers (one per platform), while the summary below is printed by the
+    controlling process: each row is appended to a file of this run, and the table is made
+    from all of them, in figure order."""
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID") or f"{os.getpid()}"
+    rows_file = WORK / f"rows-{run}.jsonl"
+
     def add(row) -> None:
-        ROWS.append(row)
-        write_results(ROWS, WORK / "RESULTS.md", NOTES)
+        WORK.mkdir(parents=True, exist_ok=True)
+        with open(rows_file, "a") as rows:
+            rows.write(json.dumps(asdict(row)) + "\n")
+        rows = sorted((Row(**json.loads(line)) for line in rows_file.read_text().splitlines()),
+                      key=lambda r: r.figure.split(":")[0])
+        write_results(rows, WORK / "RESULTS.md", NOTES)
     return add
 
 
