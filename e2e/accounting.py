@@ -56,7 +56,11 @@ def _all_frames_complete(s3, bucket: str, keys: set[str], output_prefix: str, na
 
 def ledger(s3, bucket: str, input_keys: list[str], input_prefix: str, output_prefix: str) -> Ledger:
     names = [page_name(key[len(input_prefix):]) for key in input_keys]
-    keys = output_keys(s3, bucket, output_prefix)
+    # Only the output folders these pages can have (a scenario polls this every second; the
+    # whole output/ tree holds every earlier scenario's thousands of files).
+    folders = {name.rpartition("/")[0] + "/" if "/" in name else "" for name in names}
+    keys = set().union(*(output_keys(s3, bucket, f"{output_prefix}{kind}/{folder}")
+                         for kind in {k for k, _ in PAGE_FILES} | {"errors"} for folder in folders))
     done = {n for n in names if _complete(keys, output_prefix, n)
             or _all_frames_complete(s3, bucket, keys, output_prefix, n)}
     failed = {n for n in names if output_prefix + output_path("errors", n) in keys}

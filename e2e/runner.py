@@ -2,10 +2,14 @@
 
 - the Lambda service and the EventBridge schedule: every ``schedule_s`` seconds it invokes the
   scaler's handler, from the deployed zip, with the function's environment read back from the
-  Lambda API (a compressed clock: the platform's schedule is one minute);
+  Lambda API (a compressed clock: the platform's schedule is one minute). That invocation is
+  asynchronous, as EventBridge's is: it waits while the function is busy (its reserved
+  concurrency, from the Lambda API) for at most the maximum event age, a failure is retried
+  the configured number of times, and an event that never succeeded goes to the on-failure
+  destination (the scaler's failure queue), with Lambda's record;
 - the SQS event source mapping of the upload nudges: it gathers the nudge queue's messages for
-  ``nudge_window_s`` (up to 10,000), invokes the scaler once with the batch and deletes it, as
-  Lambda does (the platform's window is 20 s);
+  ``nudge_window_s`` (up to 10,000), invokes the scaler once with the batch (waiting for the
+  function to be free) and deletes it, as Lambda does (the platform's window is 20 s);
 - Fargate: for every task that RunTask started (read from the ECS API) it runs the task's
   container command as a process, with exactly the environment of the task definition and the
   task's overrides, plus what Fargate itself provides (region, role credentials, endpoint);
@@ -181,7 +185,11 @@ class TaskRunner:
         self.nudge_window_s = nudge_window_s
         self.invocations: Counter[str] = Counter()  # scaler invocations per trigger
         self.nudges_taken = 0
-        self._threads = [threading.Thread(target=self._loop, args=(self.invoke_scaler, schedule_s),
+        self._async = self._async_invoke_config()
+        reserved = self.aws("lambda").get_function_concurrency(FunctionName=function_name)
+        self._concurrency = threading.BoundedSemaphore(
+            reserved.get("ReservedConcurrentExecutions") or 1000)  # Lambda's regional default
+        self._threads = [threading.Thread(target=self._loop, args=(self.invoke_on_schedule, schedule_s),
                                           name="scaler-schedule", daemon=True),
                          threading.Thread(target=self._loop, args=(self.sync_tasks, 0.5),
                                           name="fargate", daemon=True)]
@@ -227,9 +235,44 @@ class TaskRunner:
             archive.extractall(code_dir)
         return code_dir
 
-    def invoke_scaler(self, event: dict | None = None) -> bool:
-        """One invocation (the schedule's event by default); True when the handler succeeded."""
-        event = event or {"source": "aws.events", "detail-type": "Scheduled Event", "detail": {}}
+    def _async_invoke_config(self) -> dict:
+        """Retries, maximum event age and on-failure queue of asynchronous invocations."""
+        config = self.aws("lambda").get_function_event_invoke_config(FunctionName=self.function_name)
+        destination = config.get("DestinationConfig", {}).get("OnFailure", {}).get("Destination", "")
+        queue_url = self.aws("sqs").get_queue_url(QueueName=destination.rsplit(":", 1)[-1])["QueueUrl"] \
+            if ":sqs:" in destination else None
+        return {"retries": config.get("MaximumRetryAttempts", 2),
+                "max_age_s": config.get("MaximumEventAgeInSeconds", 21600), "on_failure": queue_url,
+                "function_arn": config.get("FunctionArn", self.function_name)}
+
+    def invoke_on_schedule(self) -> None:
+        """The schedule's asynchronous invocation: waits for a free concurrency slot (at most
+        the maximum event age), retried on failure; what never succeeded goes to the
+        on-failure destination."""
+        event = {"source": "aws.events", "detail-type": "Scheduled Event", "detail": {}}
+        condition = "RetriesExhausted"
+        for attempt in range(1 + self._async["retries"]):
+            if not self._concurrency.acquire(timeout=self._async["max_age_s"]):
+                condition = "EventAgeExceeded"
+                break
+            try:
+                if self.invoke_scaler(event):
+                    return
+            finally:
+                self._concurrency.release()
+        self._send_to_failure_destination(event, condition, attempt + 1)
+
+    def _send_to_failure_destination(self, event: dict, condition: str, attempts: int) -> None:
+        self.invocations["failed"] += 1
+        if self._async["on_failure"]:
+            record = {"version": "1.0", "timestamp": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                      "requestContext": {"functionArn": self._async["function_arn"], "condition": condition,
+                                         "approximateInvokeCount": attempts},
+                      "requestPayload": event}
+            self.aws("sqs").send_message(QueueUrl=self._async["on_failure"], MessageBody=json.dumps(record))
+
+    def invoke_scaler(self, event: dict) -> bool:
+        """One invocation of the handler; True when it succeeded."""
         config = self.aws("lambda").get_function_configuration(
             FunctionName=self.function_name)
         env = {**host_env(), **aws_env(self.client_url),
@@ -237,7 +280,7 @@ class TaskRunner:
         env.pop("PYTHONPATH")  # the Lambda runtime sees only its own code
         self.invocations["nudges" if "Records" in event else "schedule"] += 1
         with open(self.workdir / "scaler.log", "ab") as log:
-            done = subprocess.run(  # a failed invocation is in scaler.log; the next tick tries again
+            done = subprocess.run(  # a failed invocation is in scaler.log
                 [sys.executable, str(REPO / "e2e" / "invoke_lambda.py"), str(self._code_dir),
                  config["Handler"]],
                 input=json.dumps(event).encode(), stdout=log, stderr=subprocess.STDOUT,
@@ -258,13 +301,14 @@ class TaskRunner:
                                          WaitTimeSeconds=0).get("Messages", [])
         records = [{"eventSource": "aws:sqs", "messageId": m["MessageId"], "body": m["Body"]}
                    for m in batch]
-        if not self.invoke_scaler({"Records": records}):
-            return
-        self.nudges_taken += len(batch)
+        with self._concurrency:  # the mapping's poller waits while the function is busy
+            if not self.invoke_scaler({"Records": records}):
+                return  # the batch returns to the queue after its visibility timeout
         for start in range(0, len(batch), 10):
             sqs.delete_message_batch(QueueUrl=self.nudge_queue_url, Entries=[
                 {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]}
                 for i, m in enumerate(batch[start:start + 10])])
+        self.nudges_taken += len(batch)  # taken: handled and deleted
 
     # -- Fargate --------------------------------------------------------------------------------
     def sync_tasks(self) -> None:

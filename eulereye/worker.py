@@ -195,6 +195,12 @@ def process_pool(settings: Settings, slots: int):
     return ProcessPoolExecutor(max_workers=slots, initializer=init_process, initargs=(settings,))
 
 
+def kill_pool_processes() -> None:
+    """SIGKILL the pool's processes (no page runs alone while pool pages are in flight)."""
+    for child in multiprocessing.active_children():
+        child.kill()
+
+
 class Worker:
     def __init__(self, settings: Settings, sqs, *, slots: int | None = None, executor_factory=process_pool,
                  alone_factory=run_alone, clock=time.monotonic, max_wait_seconds: int = 20,
@@ -321,6 +327,9 @@ class Worker:
             else:
                 self._delete(item.receipt)
         if self.pool_broken:  # a pool process died (out of memory?): start a fresh pool
+            # The broken pool's other processes ignore SIGTERM and would finish their pages
+            # while those run again alone: a page done twice. They die first.
+            kill_pool_processes()
             self.executor = self.executor_factory(self.settings, self.slots)
             self.pool_broken = False
 
@@ -410,8 +419,7 @@ class Worker:
                 else:
                     pool_overdue = True
         if pool_overdue:
-            for child in multiprocessing.active_children():
-                child.kill()
+            kill_pool_processes()
 
     # -- the message ------------------------------------------------------------------------------
     def _extend_visibility(self) -> None:

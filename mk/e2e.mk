@@ -4,7 +4,7 @@
 LOCAL_STATE := e2e/work/local
 
 e2e: install  ## stand the platform up locally, push pages through it with faults; writes e2e/RESULTS.md
-	$(PY) -m pytest tests/e2e -p no:cacheprovider
+	$(PY) -m pytest tests/e2e -p no:cacheprovider -n 2 --dist loadgroup --durations=10
 	cp e2e/work/RESULTS.md e2e/RESULTS.md
 	@cat e2e/RESULTS.md
 

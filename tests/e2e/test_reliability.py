@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -19,10 +20,10 @@ from tests.e2e.test_local_cloud import assert_dead_letter_queue_empty, assert_no
 
 pytestmark = pytest.mark.xdist_group("e2e")
 
-# Upload events of the bulk scenario. The issue asks for 10,000; moto's SQS answers a send or
-# receive in 0.3-2 s on a loaded two-core machine (measured), so 10,000 nudges would take
-# an hour here: the scenario sends a burst of 200 and checks the batching that bounds it.
-BULK_EVENTS = 200
+# Upload events of the bulk scenario, sent as EventBridge's SQS target sends them: batches of
+# ten, several at once (e2e/moto_server.py keeps moto's SQS linear at this size).
+BULK_EVENTS = 10_000
+SENDERS = 4
 MISCONFIGURED_EXIT_S = 60
 
 
@@ -84,6 +85,9 @@ def test_f_a_page_that_kills_its_process_among_50_good_ones(local_cloud, record,
     record_ = errors_record(local_cloud, "f/poison")
     assert record_["error"] == "PageCrashedError" and "SIGKILL" in record_["message"], record_
     assert dead_letters == 1 and poisoned >= 2
+    # The operator's view: `eulereye status --failures` lists the poison page with its reason.
+    listed = local_cloud.eulereye("status", "--bucket", local_cloud.bucket, "--failures", "--json")
+    assert "f/poison" in json.loads(listed.stdout)["PageCrashedError"]["pages"], listed.stdout
 
 
 def test_g_worker_with_a_missing_model_stops_at_once_and_leaves_its_messages(local_cloud, record, tmp_path):
@@ -114,31 +118,47 @@ def test_g_worker_with_a_missing_model_stops_at_once_and_leaves_its_messages(loc
     assert run.ledger.done == {f"g/p{i}" for i in range(3)}  # a healthy worker took them later
 
 
+def send_upload_events(cloud, count: int) -> None:
+    """What EventBridge delivers to the nudge queue for ``count`` uploads under input/h/."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    sqs, url = cloud.aws("sqs"), cloud.outputs["nudge_queue_url"]
+
+    def event(i: int) -> str:
+        return json.dumps({"detail-type": "Object Created", "source": "aws.s3",
+                           "detail": {"bucket": {"name": cloud.bucket}, "object": {"key": f"input/h/p{i:05d}.png"}}})
+
+    def send_batch(start: int) -> None:
+        sqs.send_message_batch(QueueUrl=url, Entries=[
+            {"Id": str(i), "MessageBody": event(start + i)} for i in range(min(10, count - start))])
+
+    with ThreadPoolExecutor(SENDERS) as senders:
+        list(senders.map(send_batch, range(0, count, 10)))
+
+
 def test_h_bulk_upload_cannot_flood_the_scalers_failure_queue(local_cloud, record):
-    sqs = local_cloud.aws("sqs")
     runner = local_cloud.runner
-    nudges_url, failures_url = local_cloud.outputs["nudge_queue_url"], local_cloud.outputs["scaler_failure_queue_url"]
-    before, taken_before = runner.invocations["nudges"], runner.nudges_taken
+    failures_url = local_cloud.outputs["scaler_failure_queue_url"]
+    before, taken_before = Counter(runner.invocations), runner.nudges_taken
     started = time.perf_counter()
-    event = json.dumps({"detail-type": "Object Created", "source": "aws.s3",
-                        "detail": {"bucket": {"name": local_cloud.bucket}, "object": {"key": "input/h/p.png"}}})
-    for start in range(0, BULK_EVENTS, 10):  # what EventBridge sends the nudge queue, as fast as it can
-        sqs.send_message_batch(QueueUrl=nudges_url, Entries=[
-            {"Id": str(i), "MessageBody": event} for i in range(10)])
+    send_upload_events(local_cloud, BULK_EVENTS)
     sent_s = time.perf_counter() - started
-    deadline = started + 240
+    deadline = started + 600
     while runner.nudges_taken - taken_before < BULK_EVENTS and time.perf_counter() < deadline:
         time.sleep(0.5)
     wall_s = time.perf_counter() - started
-    invocations = runner.invocations["nudges"] - before
+    invoked = runner.invocations - before
     failed = local_cloud.backlog(failures_url)
-    record(Row(figure=f"h: burst of {BULK_EVENTS:,} upload events", pages=0, done=0, failed=0,
+    record(Row(figure=f"h: bulk upload, {BULK_EVENTS:,} upload events", pages=0, done=0, failed=0,
                lost=0, duplicates=0, run_task_calls=0, throttled=0, s3_slowdowns=0, workers=0,
                killed=0, wall_s=wall_s,
-               notes=f"sent in {sent_s:.1f} s; {invocations} scaler invocations; failure queue depth {failed}"))
+               notes=f"sent in {sent_s:.1f} s (SendMessageBatch of 10, {SENDERS} senders); scaler "
+                     f"invocations: {invoked['nudges']} for the nudges, {invoked['schedule']} scheduled, "
+                     f"{invoked['failed']} failed for good; failure queue depth {failed}"))
     assert runner.nudges_taken - taken_before == BULK_EVENTS
-    assert local_cloud.backlog(nudges_url) == 0 and failed == 0
-    assert invocations * 10 <= BULK_EVENTS  # batches of nudges, not one invocation per object
+    assert local_cloud.backlog(local_cloud.outputs["nudge_queue_url"]) == 0
+    assert failed == 0 and invoked["failed"] == 0
+    assert invoked["nudges"] * 100 <= BULK_EVENTS  # batches of nudges, not one invocation per object
 
 
 def lose_events_then_reconcile(cloud, local_dir: Path, folder: str) -> dict:
