@@ -34,6 +34,8 @@ def poisoned_pipeline(settings, store):
             os.kill(os.getpid(), signal.SIGKILL)
         if relpath.startswith("hang"):
             time.sleep(3600)
+        if relpath.startswith("slow"):
+            time.sleep(3)
         return process_file(data, relpath, **kwargs)
 
     pipeline.process_file = process
@@ -104,6 +106,17 @@ def test_a_page_that_kills_or_hangs_its_process_fails_alone_with_its_reason(serv
     lines = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line.startswith("{")]
     finished = [line for line in lines if line.get("event") == "page finished" and line.get("page") == poison]
     assert [line["status"] for line in finished] == ["failed"]
+
+
+def test_a_neighbour_of_a_crash_is_done_once_not_also_by_its_old_process(server):
+    """The broken pool's surviving process (it ignores SIGTERM) is killed before the page it
+    held runs again alone: each manifest is written once (versions count the writes)."""
+    s3, sqs, queue, _ = server
+    s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
+    upload(s3, sqs, queue, ["slow", "poison"])
+    assert poisoned_worker(queue, sqs).run() == 0
+    versions = s3.list_object_versions(Bucket=BUCKET, Prefix="output/manifest/slow").get("Versions", [])
+    assert len(versions) == 1, versions
 
 
 def denied_pipeline(settings, store):
