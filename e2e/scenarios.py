@@ -43,6 +43,12 @@ def synthetic_page(seed: int, path: Path) -> str:
     return page.text
 
 
+def synthetic_pages(folder: Path, seeds) -> dict[str, str]:
+    """``synthetic_page`` for each seed, as ``<folder>/pageNN.png``; page name -> known text."""
+    return {f"{folder.name}/page{seed:02d}": synthetic_page(seed, folder / f"page{seed:02d}.png")
+            for seed in seeds}
+
+
 @dataclass
 class Run:
     row: Row

@@ -4,12 +4,14 @@ scaler and workers, pages in through `eulereye upload`, results read back from t
 from __future__ import annotations
 
 import json
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 
 import pytest
 
 from e2e.faultproxy import FaultPlan
 from e2e.runner import KillPlan
-from e2e.scenarios import bad_inputs, put_objects, run_scenario, synthetic_page, tiny_page
+from e2e.scenarios import bad_inputs, put_objects, run_scenario, synthetic_pages, tiny_page
 from eulereye.textmetrics import cer
 
 pytestmark = pytest.mark.xdist_group("e2e")
@@ -48,10 +50,19 @@ def assert_status_agrees(run, folder: str) -> None:
     assert run.status["queues"]["dead_letter"] == 0
 
 
-def test_a_generated_pages(local_cloud, record, tmp_path):
-    texts = {f"a/page{seed:02d}": synthetic_page(seed, tmp_path / "a" / f"page{seed:02d}.png")
-             for seed in range(20)}
-    run = run_scenario(local_cloud, "a: 20 generated pages", tmp_path / "a", timeout_s=240)
+@pytest.fixture(scope="session")
+def generated_pages(tmp_path_factory):
+    """Scenario a's pages, made in another process while the platform is being applied (the
+    test asks for this fixture before local_cloud): the folder and the pending texts."""
+    folder = tmp_path_factory.mktemp("generated") / "a"
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        yield folder, pool.submit(synthetic_pages, folder, range(20))
+
+
+def test_a_generated_pages(generated_pages, local_cloud, record):
+    folder, pending = generated_pages
+    texts = pending.result()
+    run = run_scenario(local_cloud, "a: 20 generated pages", folder, timeout_s=240)
     record(run.row)
     assert_nothing_lost(run)
     assert run.ledger.done == set(texts)
