@@ -23,12 +23,14 @@ WORK = REPO / "e2e" / "work"
 NOTES = ("Figures: a = generated newspaper pages; b = burst of small pages with faults injected "
          "(RunTask throttling, worker processes killed mid-page, S3 503 SlowDown on PUTs); "
          "c = bad inputs mixed in; d = re-upload of an unchanged and of a changed page; "
-         "e-i = issue 11's failure modes (a multi-page TIFF with an S3 fault on frame 2, a "
-         "poison page, a misconfigured worker, a 10,000-event bulk upload into the scaler's "
-         "nudge queue, lost events repaired by `eulereye reconcile`; docs/local-cloud.md). "
-         "lost = neither complete outputs nor an errors/ record; duplicates = manifests written "
-         "more than once for a page. Wall time from the start of the upload until every page is "
-         "settled and the queue is empty. See docs/local-cloud.md.\n")
+         "e-j = issue 11's failure modes (a multi-page TIFF with an S3 fault on frame 2, a "
+         "poison page, a misconfigured worker, a bulk upload of 10,000 objects as its 10,000 "
+         "upload events into the scaler's nudge queue (the objects themselves not stored), "
+         "lost events repaired by `eulereye reconcile`, "
+         "Textract denied then throttled on the platform deployed with engine = textract; "
+         "docs/local-cloud.md). lost = neither complete outputs nor an errors/ record; "
+         "duplicates = manifests written more than once for a page. Wall time from the start of "
+         "the upload until every page is settled and the queue is empty. See docs/local-cloud.md.\n")
 
 
 @pytest.fixture(scope="session")
