@@ -1,13 +1,14 @@
 """`eulereye process`, one input through the pipeline: a configuration fault stops the batch
-(exit 2, nothing recorded against the page); any other crash costs that input only."""
+(nothing recorded against the page); any other crash costs that input only."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from eulereye.cli import UsageError
-from eulereye.commands.process import _run_pipeline
 from eulereye.errors import ConfigurationError
+from eulereye.localbatch import Input, run_input
 
 
 class RaisingPipeline:
@@ -24,21 +25,24 @@ class RaisingPipeline:
         self.recorded.append((name, source, exc))
 
 
-class Progress:
-    def page_done(self, index, count):
-        pass
+@pytest.fixture()
+def page(tmp_path) -> Input:
+    path = tmp_path / "a" / "p.png"
+    path.parent.mkdir()
+    path.write_bytes(b"")
+    return Input(path, "a/p.png", "a/p")
 
 
-def test_a_configuration_fault_stops_the_batch_and_records_nothing():
+def test_a_configuration_fault_stops_the_batch_and_records_nothing(page):
     pipeline = RaisingPipeline(ConfigurationError("textract: AccessDeniedException"))
-    with pytest.raises(UsageError, match="configuration fault, nothing recorded against a/p.png"):
-        _run_pipeline(pipeline, b"", "a/p.png", "a/p", {"path": "/in/a/p.png"}, Progress())
+    with pytest.raises(ConfigurationError, match="nothing recorded against a/p.png: textract: AccessDenied"):
+        run_input(pipeline, page)
     assert pipeline.recorded == []
 
 
-def test_any_other_crash_fails_that_input_alone_with_its_source():
+def test_any_other_crash_fails_that_input_alone_with_its_source(page):
     crash = RuntimeError("segmenter bug")
     pipeline = RaisingPipeline(crash)
-    outcome = _run_pipeline(pipeline, b"", "a/p.png", "a/p", {"path": "/in/a/p.png"}, Progress())
+    outcome = run_input(pipeline, page)
     assert (outcome.status, outcome.error) == ("failed", "RuntimeError: segmenter bug")
-    assert pipeline.recorded == [("a/p", {"key": "a/p.png", "path": "/in/a/p.png"}, crash)]
+    assert pipeline.recorded == [("a/p", {"key": "a/p.png", "path": str(Path(page.path).absolute())}, crash)]
