@@ -72,6 +72,8 @@ def report(rates: dict[str, list[float]], pages: int, real: list[Path], jobs: in
     rows = [f"| {label} | {statistics.median(values):.1f} | {min(values):.1f} | {max(values):.1f} | "
             f"{statistics.median(values) / base:.2f} |" for label, values in rates.items()]
     real_note = f" and {len(real)} real page(s) ({', '.join(p.name for p in real)})" if real else ""
+    first, last = rates[labels[0]], rates[labels[-1]]
+    paired = ", ".join(f"{a / b:.2f}" for a, b in zip(first, last))
     return "\n".join([
         "## Batch throughput (`eulereye process` on many files)",
         "",
@@ -85,6 +87,8 @@ def report(rates: dict[str, list[float]], pages: int, real: list[Path], jobs: in
         "| code | pages/min (median) | min | max | x last row |",
         "|---|---:|---:|---:|---:|",
         *rows,
+        "",
+        f"First row over last row, run by run (each pair ran back to back): {paired}.",
     ])
 
 
