@@ -68,6 +68,17 @@ def record_failure(pipeline: Pipeline, item: Input, exc: Exception) -> FileOutco
     return FileOutcome(item.name, "failed", error=f"{type(exc).__name__}: {exc}")
 
 
+def largest_first(inputs: list[Input]) -> list[Input]:
+    """The biggest files first (by bytes, a cheap stand-in for pixels): a big page started last
+    would keep one process busy long after the others ran out of work."""
+    def size(item: Input) -> int:
+        try:
+            return item.path.stat().st_size
+        except OSError:  # reported when the file is read
+            return 0
+    return sorted(inputs, key=size, reverse=True)
+
+
 # --- inside a pool (or alone) process ----------------------------------------------------------
 
 _pipeline: Pipeline | None = None
@@ -117,7 +128,7 @@ class ParallelInputs:
                                    initializer=start_pipeline, initargs=self.initargs)
 
     def run(self, inputs: list[Input]) -> None:
-        waiting = deque(inputs)
+        waiting = deque(largest_first(inputs))
         try:
             while waiting or self.running or self.alone:
                 while waiting and not self.alone and len(self.running) < self.slots:

@@ -1,5 +1,6 @@
 """`eulereye process`, one input through the pipeline: a configuration fault stops the batch
-(nothing recorded against the page); any other crash costs that input only."""
+(nothing recorded against the page); any other crash costs that input only. Many inputs start
+biggest first."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from eulereye.errors import ConfigurationError
-from eulereye.localbatch import Input, run_input
+from eulereye.localbatch import Input, largest_first, run_input
 
 
 class RaisingPipeline:
@@ -46,3 +47,12 @@ def test_any_other_crash_fails_that_input_alone_with_its_source(page):
     outcome = run_input(pipeline, page)
     assert (outcome.status, outcome.error) == ("failed", "RuntimeError: segmenter bug")
     assert pipeline.recorded == [("a/p", {"key": "a/p.png", "path": str(Path(page.path).absolute())}, crash)]
+
+
+def test_the_biggest_files_start_first_and_a_missing_one_last(tmp_path):
+    items = []
+    for name, size in (("small", 10), ("big", 1000), ("middle", 100)):
+        (tmp_path / name).write_bytes(b"x" * size)
+        items.append(Input(tmp_path / name, name, name))
+    items.append(Input(tmp_path / "gone", "gone", "gone"))
+    assert [item.name for item in largest_first(items)] == ["big", "middle", "small", "gone"]
