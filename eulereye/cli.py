@@ -1,15 +1,22 @@
-"""``eulereye`` command line. Exit codes: 0 all pages ok, 1 some pages failed, 2 bad usage."""
+"""``eulereye`` command line. Exit codes: 0 all pages ok, 1 some pages failed, 2 bad usage.
+
+The edge of the package: the settings are built here, once, from the environment
+(``eulereye.environment``), and passed down: to each verb's flags as their defaults and to its
+``run`` as ``args.settings``.
+"""
 
 from __future__ import annotations
 
 import argparse
 import difflib
 import importlib
+import os
 import sys
 
 from eulereye import __version__
 from eulereye.errors import UsageError
-from eulereye.logs import configure, get_logger
+from eulereye.config import Settings
+from eulereye.logs import LOG_FORMATS, configure, get_logger
 
 # Verb modules under eulereye.commands, in the order `--help` lists them.
 VERBS = ["process", "synth", "train", "eval", "render", "report", "worker", "upload", "status", "retry",
@@ -51,25 +58,30 @@ def _is_unknown(flag: str, known: list[str]) -> bool:
     return flag.startswith("-") and len(flag) > 2 and flag[1].isalpha() and flag[:2] not in known
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(settings: Settings) -> argparse.ArgumentParser:
     parser = Parser(prog="eulereye", description=DESCRIPTION)
     parser.add_argument("--version", action="version", version=f"eulereye {__version__}")
-    parser.add_argument("--log-format", choices=("auto", "json", "console"), default=None,
+    parser.add_argument("--log-format", choices=LOG_FORMATS, default=settings.log_format,
                         help="log lines as JSON or readable text (default: EULEREYE_LOG_FORMAT, "
                              "else readable on a terminal, JSON otherwise)")
     sub = parser.add_subparsers(dest="verb", required=True, metavar="COMMAND",
                                 title="commands (eulereye COMMAND --help for each)")
     for verb in VERBS:
-        importlib.import_module(f"eulereye.commands.{verb}").register(sub)
+        importlib.import_module(f"eulereye.commands.{verb}").register(sub, settings)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    from eulereye.config import Settings
+    from eulereye.environment import SettingError, settings_from
 
-    configure(args.log_format or Settings.from_env().log_format)
+    try:
+        settings = settings_from(os.environ)
+    except SettingError as exc:
+        print(f"eulereye: error: {exc}", file=sys.stderr)
+        return 2
+    args = build_parser(settings).parse_args(argv)
+    args.settings = settings
+    configure(args.log_format)
     try:
         return args.func(args)
     except UsageError as exc:

@@ -1,21 +1,19 @@
-"""Configuration from ``EULEREYE_*`` environment variables (set by Terraform in the cloud).
+"""The settings of a run: one typed object, built once at the edge and passed down.
 
-Nothing here names a bucket, region or account: AWS location and credentials come from the
-usual AWS variables (``AWS_REGION``, ``AWS_ENDPOINT_URL`` for a local stand-in, ...).
+``eulereye.environment`` builds it from the ``EULEREYE_*`` variables (set by Terraform in the
+cloud) and checks every value; the CLI's flags start from it. Nothing below the edge reads the
+environment. Nothing here names a bucket, region or account: AWS location and credentials come
+from the usual AWS variables (``AWS_REGION``, ``AWS_ENDPOINT_URL`` for a local stand-in, ...).
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 # 400 megapixels: far above any real scan (a 600 dpi broadsheet is ~0.1 Gpx), far below what
 # a decompression bomb claims. Per image, checked before any pixel is decoded.
 DEFAULT_MAX_PIXELS = 400_000_000
-
-
-def _env(name: str, default: str) -> str:
-    return os.environ.get(f"EULEREYE_{name}", default)
 
 
 @dataclass(frozen=True)
@@ -28,7 +26,7 @@ class Settings:
     segmenter: str = "auto"
     lang: str = "eng"
     max_pixels: int = 0  # 0: DEFAULT_MAX_PIXELS locally; the worker derives it from its memory
-    jobs: int = 0  # 0: one per CPU
+    jobs: int = 0  # pages processed at once (each with one OCR process); 0: one per CPU
     log_format: str = "auto"  # auto | json | console
     idle_seconds: int = 120  # the worker exits after this long without work
     visibility_timeout: int = 300  # seconds a received message stays hidden; extended while busy
@@ -37,20 +35,11 @@ class Settings:
     fcn_weights: str = ""  # a user's FCN checkpoint instead of the shipped weights
     formats: str = ""  # output formats, comma-separated (eulereye.outputs.formats); "" = default set
     alto_profile: str = "pixel"  # pixel | ndnp
-    dpi: int = 0  # resolution of images whose file states none (0: none)
+    dpi: float = 0  # resolution of images whose file states none (0: none)
     page_timeout: int = 900  # worker: seconds one page may take before it is stopped
     rate_table: str = ""  # DynamoDB table counting Textract calls across the fleet
     textract_tps: int = 0  # fleet-wide Textract calls per second (0: no cap)
     image_tag: str = ""  # the worker image's tag (set by the task definition); kept in manifests
-
-    @classmethod
-    def from_env(cls) -> Settings:
-        values = {}
-        for f in fields(cls):
-            raw = _env(f.name.upper(), "")
-            if raw:
-                values[f.name] = int(raw) if f.type in ("int", int) else raw
-        return cls(**values)
 
 
 def cpu_count() -> int:

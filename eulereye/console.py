@@ -39,6 +39,12 @@ class PageProgress:
         if count > 1:
             self._postfix(f"{_short(self.relpath)} (frame {index + 1}/{count})")
 
+    def pages_done(self, pages: int) -> None:
+        """A file's ``pages`` frames, written by another process, counted at once."""
+        if pages > 1:
+            self.bar.total += pages - 1
+        self.bar.update(pages)
+
     def file_done(self, pages_written: int, failed: bool) -> None:
         """After a file: one step for a file that wrote no page (skipped or failed)."""
         self.failed += failed

@@ -90,29 +90,26 @@ def death_reason(exitcode: int | None, oom_kills_before: int) -> str:
     return f"the page's process exited with code {exitcode} without an answer"
 
 
-def _alone_child(settings, job, conn, make_pipeline) -> None:
-    from eulereye import worker
-
+def _isolated_child(start, call, label: str, conn) -> None:
     try:
-        worker.init_process(settings, make_pipeline, alone=True)
+        start()
     except Exception as exc:
         conn.send(("error", ConfigurationError(f"cannot start the pipeline: {type(exc).__name__}: {exc}")))
         return
     try:
-        conn.send(("ok", worker.run_page(job)))
+        conn.send(("ok", call()))
     except Exception as exc:
-        conn.send(("error", as_classified(exc, f"page {job.key}")))
+        conn.send(("error", as_classified(exc, label)))
 
 
-def run_alone(settings, job, make_pipeline=None) -> Future:
-    """Start ``job`` in a process of its own; the future gets its outcome, or PageCrashedError
-    with the reason when the process dies. ``future.kill()`` ends the process (a deadline)."""
-    from eulereye.worker import default_pipeline
-
+def run_isolated(start, call, label: str) -> Future:
+    """``start()`` then ``call()`` in a process of their own (forked: nothing is pickled on the
+    way in). The future gets what ``call`` returns; a failure to start as ConfigurationError;
+    PageCrashedError with the reason when the process dies; ``future.kill()`` ends the
+    process (a deadline). ``label`` names the page in messages."""
     context = multiprocessing.get_context("fork")  # as the pool: models need no pickling
     receive, send = context.Pipe(duplex=False)
-    process = context.Process(target=_alone_child, daemon=True,
-                              args=(settings, job, send, make_pipeline or default_pipeline))
+    process = context.Process(target=_isolated_child, daemon=True, args=(start, call, label, send))
     before = oom_kills()
     process.start()
     send.close()
@@ -131,7 +128,17 @@ def run_alone(settings, job, make_pipeline=None) -> Future:
         elif kind == "error":
             future.set_exception(value)
         else:
-            future.set_exception(PageCrashedError(f"{job.key}: {death_reason(process.exitcode, before)}"))
+            future.set_exception(PageCrashedError(f"{label}: {death_reason(process.exitcode, before)}"))
 
     threading.Thread(target=watch, name=f"alone-{process.pid}", daemon=True).start()
     return future
+
+
+def run_alone(settings, job, make_pipeline=None) -> Future:
+    """The worker's page ``job`` in a process of its own (see ``run_isolated``)."""
+    from functools import partial
+
+    from eulereye import worker
+
+    start = partial(worker.init_process, settings, make_pipeline or worker.default_pipeline, alone=True)
+    return run_isolated(start, partial(worker.run_page, job), job.key)

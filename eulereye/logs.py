@@ -11,6 +11,8 @@ import sys
 
 import structlog
 
+LOG_FORMATS = ("auto", "json", "console")  # auto: console on a terminal, JSON otherwise
+
 
 class _CurrentStderr:
     """Writes to whatever ``sys.stderr`` is at the time of writing (tests and tools swap it),

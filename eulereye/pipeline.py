@@ -25,7 +25,7 @@ from datetime import datetime, timezone
 import numpy as np
 
 from eulereye import __version__
-from eulereye.config import DEFAULT_MAX_PIXELS, cpu_count
+from eulereye.config import DEFAULT_MAX_PIXELS, Settings
 from eulereye.deskew import Straightened, straighten
 from eulereye.errors import BadKeyError, PageError
 from eulereye.imaging import load_frames
@@ -33,7 +33,7 @@ from eulereye.logs import get_logger
 from eulereye.model import TEXTLESS_KINDS, Line, Page, Region, Section, Word
 from eulereye.ocr import get_engine
 from eulereye.outputs.alto import require_dpi
-from eulereye.outputs.formats import DEFAULT_FORMATS
+from eulereye.outputs.formats import DEFAULT_FORMATS, parse_formats
 from eulereye.outputs.naming import check_relpath, escaped_name, frame_name, output_path, page_name
 from eulereye.outputs.store import Store
 from eulereye.outputs.writers import Source, format_files, to_json
@@ -49,7 +49,7 @@ class Options:
     engine: str = "tesseract"
     segmenter: str = "auto"
     lang: str = "eng"
-    jobs: int = 0  # OCR processes; 0: one per CPU
+    ocr_processes: int = 1  # Tesseract processes reading one page's sections at once
     max_pixels: int = DEFAULT_MAX_PIXELS
     replay_dir: str | None = None  # Textract only: reuse saved raw responses
     force: bool = False  # re-process inputs whose manifest says they are done
@@ -57,6 +57,22 @@ class Options:
     alto_profile: str = "pixel"  # or "ndnp": 1/1200 inch, as the NDNP loads ALTO
     dpi: float | None = None  # the resolution of images whose file states none
     image_tag: str = ""  # the worker image that runs this (cloud); recorded in each manifest
+    fcn_weights: str = ""  # a user's FCN checkpoint instead of the shipped weights
+    textract_mode: str = "page"  # page: one Textract call per page | section: one per section
+    rate_table: str = ""  # DynamoDB table counting Textract calls across the fleet
+    textract_tps: int = 0  # fleet-wide Textract calls per second (0: no cap)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, **chosen) -> Options:
+        """The pipeline's share of the run's settings; ``chosen`` gives the rest (or what a
+        command's flags chose instead)."""
+        from_settings = dict(
+            engine=settings.engine, segmenter=settings.segmenter, lang=settings.lang,
+            max_pixels=settings.max_pixels or DEFAULT_MAX_PIXELS, formats=parse_formats(settings.formats),
+            alto_profile=settings.alto_profile, dpi=settings.dpi or None, image_tag=settings.image_tag,
+            fcn_weights=settings.fcn_weights, textract_mode=settings.textract_mode,
+            rate_table=settings.rate_table, textract_tps=settings.textract_tps)
+        return cls(**{**from_settings, **chosen})
 
 
 @dataclass
@@ -118,10 +134,11 @@ class Pipeline:
         self.options = options
         self.store = store
         # The engine first: it may fork OCR processes, best done before a segmenter starts threads.
-        self.engine = get_engine(options.engine, lang=options.lang,
-                                 jobs=options.jobs or cpu_count(),
-                                 replay_dir=options.replay_dir, raw_store=store)
-        self.segmenter = get_segmenter(options.segmenter)
+        self.engine = get_engine(options.engine, lang=options.lang, ocr_processes=options.ocr_processes,
+                                 replay_dir=options.replay_dir, raw_store=store,
+                                 textract_mode=options.textract_mode, rate_table=options.rate_table,
+                                 textract_tps=options.textract_tps)
+        self.segmenter = get_segmenter(options.segmenter, options.fcn_weights)
 
     def close(self) -> None:
         close = getattr(self.engine, "close", None)

@@ -76,8 +76,7 @@ def _build_pipeline(settings, conn) -> None:
     from eulereye.pipeline import Options, Pipeline
 
     try:
-        options = Options(engine=settings.engine, segmenter=settings.segmenter, lang=settings.lang, jobs=1)
-        Pipeline(options, store=None).close()
+        Pipeline(Options.from_settings(settings), store=None).close()
         conn.send("")
     except Exception as exc:  # noqa: BLE001 - reported in the parent's one log line
         conn.send(f"models do not load: {type(exc).__name__}: {exc}")

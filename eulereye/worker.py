@@ -67,15 +67,12 @@ class NeedsWholeTaskError(TransientError):
 
 
 def default_pipeline(settings: Settings, store):
-    from eulereye.outputs.formats import parse_formats
     from eulereye.pipeline import Options, Pipeline
 
     # One OCR process per page: the pool already runs one page per vCPU. The pipeline takes
     # pages up to the whole task's memory (such a page is run alone, see PageProcessor).
-    options = Options(engine=settings.engine, segmenter=settings.segmenter, lang=settings.lang,
-                      jobs=1, max_pixels=pixel_limits(settings.max_pixels, worker_slots(settings))[1],
-                      formats=parse_formats(settings.formats), alto_profile=settings.alto_profile,
-                      dpi=settings.dpi or None, image_tag=settings.image_tag)
+    options = Options.from_settings(
+        settings, ocr_processes=1, max_pixels=pixel_limits(settings.max_pixels, worker_slots(settings))[1])
     return Pipeline(options, store)
 
 

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 
-def register(subparsers) -> None:
+def register(subparsers, settings) -> None:
     parser = subparsers.add_parser(
         "eval", help="score sections against PAGE-XML ground truth",
         description="Compare <PRED>/sections/<name>.json with <GT>/<name>.xml (PAGE-XML): region "

@@ -14,8 +14,7 @@ from eulereye.ocr.base import ENGINES
 from eulereye.segment.base import SEGMENTERS
 
 
-def register(subparsers) -> None:
-    settings = Settings.from_env()
+def register(subparsers, settings: Settings) -> None:
     parser = subparsers.add_parser(
         "process", help="OCR page images into an output folder",
         description="Segment and OCR page images (files, or folders searched recursively) and "
@@ -31,7 +30,12 @@ def register(subparsers) -> None:
     parser.add_argument("--lang", default=settings.lang,
                         help="Tesseract language model(s), e.g. eng, deu, Fraktur, deu+eng")
     parser.add_argument("--jobs", type=int, default=settings.jobs, metavar="N",
-                        help="parallel OCR processes (default: one per CPU)")
+                        help="pages processed at once, each in a process of its own; a single "
+                             "file given alone has its sections read by N processes instead "
+                             "(default: EULEREYE_JOBS, else one per CPU)")
+    parser.add_argument("--page-timeout", type=float, default=settings.page_timeout, metavar="SECONDS",
+                        help="stop a file that takes longer and record it as failed "
+                             "(default %(default)g; EULEREYE_PAGE_TIMEOUT)")
     parser.add_argument("--replay", metavar="DIR",
                         help="reuse raw Textract responses saved under DIR/raw/ instead of calling AWS")
     parser.add_argument("--max-pixels", type=int, default=settings.max_pixels or DEFAULT_MAX_PIXELS,
@@ -66,6 +70,8 @@ def run(args: argparse.Namespace) -> int:
 
     if args.jobs < 0:
         raise UsageError("--jobs must be 0 (one per CPU) or more")
+    if args.page_timeout <= 0:
+        raise UsageError("--page-timeout must be a positive number of seconds")
     if args.dpi is not None and args.dpi <= 0:
         raise UsageError("--dpi must be a positive resolution, e.g. 300")
     try:
@@ -86,45 +92,87 @@ def _show_only_problems(args: argparse.Namespace) -> None:
     failures, which the summary lists (``--verbose`` logs everything)."""
     from eulereye.logs import configure, uses_json
 
-    log_format = args.log_format or Settings.from_env().log_format
-    if not args.verbose and not uses_json(log_format):
-        configure(log_format, level=logging.WARNING, leave_out=frozenset({"page failed", "page crashed"}))
+    if not args.verbose and not uses_json(args.log_format):
+        configure(args.log_format, level=logging.WARNING, leave_out=frozenset({"page failed", "page crashed"}))
 
 
 def process_batch(inputs: list[tuple[Path, str]], args: argparse.Namespace) -> int:
+    """Many files: pages in parallel, one OCR process each (``localbatch``); one file: read
+    here, its sections spread over the OCR processes."""
     from eulereye.config import cpu_count
     from eulereye.console import BatchResult, PageProgress, logs_above, problem_lines, summary_lines
+    from eulereye.localbatch import Input
     from eulereye.logs import get_logger
     from eulereye.outputs.naming import unique_names
     from eulereye.outputs.store import LocalStore
-    from eulereye.pipeline import Options
 
     _show_only_problems(args)
     log = get_logger()
-    options = Options(engine=args.engine, segmenter=args.segmenter, lang=args.lang,
-                      jobs=args.jobs, max_pixels=args.max_pixels, replay_dir=args.replay,
-                      force=args.force, formats=args.formats, alto_profile=args.alto_profile,
-                      dpi=args.dpi)
+    slots = args.jobs or cpu_count()
+    single = len(inputs) == 1
     names = unique_names([rel for _, rel in inputs])
-    result = BatchResult(found=len(inputs), out=args.out, processes=options.jobs or cpu_count())
+    items = [Input(path, rel, names[rel]) for path, rel in inputs]
+    result = BatchResult(found=len(inputs), out=args.out, processes=slots)
     start = time.perf_counter()
-    pipeline = _start_pipeline(options, LocalStore(args.out))
+    pipeline = _start_pipeline(_options(args, ocr_processes=slots if single else 1), LocalStore(args.out))
     log.info("batch started", files=len(inputs), out=args.out, engine=args.engine,
-             segmenter=pipeline.segmenter.name, processes=result.processes)
+             segmenter=pipeline.segmenter.name, processes=slots, pages_at_once=1 if single else slots)
     progress = PageProgress(len(inputs))
     with pipeline, logs_above(progress):
-        for path, rel in inputs:
-            progress.start_file(rel)
-            outcome = _process_one(pipeline, path, rel, names[rel], progress)
-            _count(result, outcome, rel)
-            progress.file_done(outcome.pages, outcome.status == "failed")
+        _run_files(items, pipeline, args, slots, progress, result)
     progress.close()
     result.seconds = time.perf_counter() - start
+    _in_input_order(result, [item.name for item in items])
     _review_tree(result, args, names)
     log.info("batch finished", **result.counts, pages=result.pages, words=result.words,
              seconds=round(result.seconds, 1), flagged=len(result.flagged), run=result.run_record)
     print("\n".join(problem_lines(result) + summary_lines(result)), flush=True)
     return 1 if result.counts["failed"] else 0
+
+
+def _run_files(items, pipeline, args: argparse.Namespace, slots: int, progress, result) -> None:
+    """Each input through the pipeline, counted as it ends: a single one here, many ``slots``
+    at a time in pool processes."""
+    from eulereye.localbatch import ParallelInputs, run_input
+
+    def started(item) -> None:
+        progress.start_file(item.rel)
+
+    def finished(item, outcome) -> None:
+        _count(result, outcome, item.rel)
+        progress.file_done(outcome.pages, outcome.status == "failed")
+
+    def finished_elsewhere(item, outcome) -> None:  # its frames were not counted as written
+        progress.pages_done(outcome.pages)
+        finished(item, outcome)
+
+    if len(items) == 1:
+        started(items[0])
+        finished(items[0], _configured(run_input, pipeline, items[0], progress.page_done))
+    else:
+        runner = ParallelInputs(pipeline, args.out, slots, args.page_timeout, started, finished_elsewhere)
+        _configured(runner.run, items)
+
+
+def _options(args: argparse.Namespace, ocr_processes: int):
+    from eulereye.pipeline import Options
+
+    return Options.from_settings(
+        args.settings, engine=args.engine, segmenter=args.segmenter, lang=args.lang,
+        ocr_processes=ocr_processes, max_pixels=args.max_pixels, replay_dir=args.replay,
+        force=args.force, formats=args.formats, alto_profile=args.alto_profile, dpi=args.dpi)
+
+
+def _configured(run, *arguments):
+    """``run(*arguments)``; a configuration fault (e.g. Textract AccessDenied) stops the batch
+    with exit 2, nothing recorded against the input it met."""
+    from eulereye.errors import UsageError
+    from eulereye.errors import ConfigurationError
+
+    try:
+        return run(*arguments)
+    except ConfigurationError as exc:
+        raise UsageError(f"configuration fault, {exc}") from exc
 
 
 def _start_pipeline(options, store):
@@ -137,38 +185,11 @@ def _start_pipeline(options, store):
         raise UsageError(str(exc)) from exc
 
 
-def _process_one(pipeline, path: Path, rel: str, name: str, progress):
-    from eulereye.errors import BadImageError
-    from eulereye.pipeline import FileOutcome
-
-    source = {"path": str(path.absolute())}
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        error = BadImageError(f"{rel}: cannot read file: {exc.strerror or exc}; check that it "
-                              "exists and that you may read it")
-        pipeline.record_failure(name, {"key": rel, **source}, error)
-        return FileOutcome(name, "failed", error=f"{type(error).__name__}: {error}")
-    return _run_pipeline(pipeline, data, rel, name, source, progress)
-
-
-def _run_pipeline(pipeline, data: bytes, rel: str, name: str, source: dict, progress):
-    """One input through the pipeline. A configuration fault (e.g. Textract AccessDenied)
-    stops the batch with exit 2; any other failure costs this input only, recorded under
-    errors/ (running again retries it)."""
-    from eulereye.errors import UsageError
-    from eulereye.errors import CONFIGURATION, classify
-    from eulereye.logs import get_logger
-    from eulereye.pipeline import FileOutcome
-
-    try:
-        return pipeline.process_file(data, rel, name=name, source=source, on_page=progress.page_done)
-    except Exception as exc:
-        if classify(exc) == CONFIGURATION:
-            raise UsageError(f"configuration fault, nothing recorded against {rel}: {exc}") from exc
-        get_logger().exception("page crashed", page=name)
-        pipeline.record_failure(name, {"key": rel, **source}, exc)
-        return FileOutcome(name, "failed", error=f"{type(exc).__name__}: {exc}")
+def _in_input_order(result, names: list[str]) -> None:
+    """Failed and skipped files in the order they were found (they finish in any order)."""
+    rank = {name: index for index, name in enumerate(names)}
+    result.failed.sort(key=lambda failure: rank.get(failure["name"], len(rank)))
+    result.skipped.sort(key=lambda name: rank.get(name, len(rank)))
 
 
 def _count(result, outcome, rel: str) -> None:
@@ -207,4 +228,4 @@ def _review_tree(result, args: argparse.Namespace, names: dict[str, str]) -> Non
 
 def _options_record(args: argparse.Namespace) -> dict:
     return {"engine": args.engine, "segmenter": args.segmenter, "lang": args.lang,
-            "jobs": args.jobs, "force": args.force, "prune": args.prune}
+            "jobs": args.jobs, "page_timeout": args.page_timeout, "force": args.force, "prune": args.prune}

@@ -4,10 +4,7 @@ nor an errors/ record (a lost event or message); safe to run at any time."""
 from __future__ import annotations
 
 
-def register(subparsers) -> None:
-    from eulereye.config import Settings
-
-    settings = Settings.from_env()
+def register(subparsers, settings) -> None:
     parser = subparsers.add_parser(
         "reconcile", help="re-queue inputs that have neither complete outputs nor an errors/ record",
         description="Compare input/ with output/manifest/ and output/errors/ and queue again every "
@@ -29,10 +26,9 @@ def run(args) -> int:
     import json
 
     from eulereye.awsclients import operator_client
-    from eulereye.config import Settings
     from eulereye.reconcile import reconcile
 
-    settings = Settings.from_env()
+    settings = args.settings
     result = reconcile(operator_client("s3"), operator_client("sqs"), args.bucket, args.queue_url,
                        input_prefix=settings.input_prefix, output_prefix=settings.output_prefix,
                        dry_run=args.dry_run, while_busy=args.while_busy)

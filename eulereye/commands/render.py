@@ -9,7 +9,7 @@ from pathlib import Path
 from eulereye.segment.base import SEGMENTERS
 
 
-def register(subparsers) -> None:
+def register(subparsers, settings) -> None:
     parser = subparsers.add_parser(
         "render", help="draw a page's sections in reading order over the image",
         description="Write an overlay PNG: sections outlined and numbered in reading order, "
@@ -20,7 +20,7 @@ def register(subparsers) -> None:
     parser.add_argument("--out", required=True, type=Path, help="overlay PNG to write")
     parser.add_argument("--frame", type=int, default=1, metavar="N",
                         help="page N of a multi-page TIFF (default: 1)")
-    parser.add_argument("--segmenter", choices=SEGMENTERS, default="auto",
+    parser.add_argument("--segmenter", choices=SEGMENTERS, default=settings.segmenter,
                         help="segmenter to run when no --sections file is given")
     parser.add_argument("--sections", type=Path, metavar="JSON",
                         help="sections/<name>.json written by 'eulereye process' for IMAGE")
@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
         sections = [(s.bbox, s.kind) for s in read_sections(args.sections)]
         check_inside(args.sections, [box for box, _ in sections], args.image, frame)
     else:
-        straight, regions = segment_straightened(get_segmenter(args.segmenter), frame.gray)
+        straight, regions = segment_straightened(get_segmenter(args.segmenter, args.settings.fcn_weights), frame.gray)
         sections = [(straight.to_original(r.bbox), r.kind) for r in regions]
     words = []
     if args.words:

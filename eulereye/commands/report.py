@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 
-def register(subparsers) -> None:
+def register(subparsers, settings) -> None:
     parser = subparsers.add_parser(
         "report", help="write an HTML report of an output folder (OUT/report/index.html)",
         description="Write OUT/report/: every page with a thumbnail of its sections in reading order, "

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 
-def register(subparsers) -> None:
-    from eulereye.config import Settings
-
-    settings = Settings.from_env()
+def register(subparsers, settings) -> None:
     parser = subparsers.add_parser(
         "retry", help="redrive the dead-letter queue; re-queue fixed failed pages",
         description="Move every message of the dead-letter queue back to the work queue, and "
@@ -22,13 +19,12 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     from eulereye.awsclients import operator_client
-    from eulereye.config import Settings
     from eulereye.logs import get_logger
     from eulereye.ops import redrive, requeue_errors
 
     s3, sqs = operator_client("s3"), operator_client("sqs")
     moved = redrive(sqs, args.queue_url)
-    queued = requeue_errors(s3, sqs, args.bucket, args.queue_url, Settings.from_env().output_prefix,
+    queued = requeue_errors(s3, sqs, args.bucket, args.queue_url, args.settings.output_prefix,
                             every=args.all_errors)
     get_logger().info("retry", redriven=moved, requeued_errors=queued)
     return 0

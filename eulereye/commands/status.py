@@ -6,10 +6,7 @@ from __future__ import annotations
 LISTED = 20  # flagged pages and failed files named under the table; --json has them all
 
 
-def register(subparsers) -> None:
-    from eulereye.config import Settings
-
-    settings = Settings.from_env()
+def register(subparsers, settings) -> None:
     parser = subparsers.add_parser(
         "status", help="show progress per folder: done, failed, flagged (bucket: queued, DLQ)",
         description="Count pages per top-level folder and name those that need a look: failed "
@@ -63,12 +60,11 @@ def print_failures(args) -> int:
 
     from eulereye.awsclients import operator_client
     from eulereye.errors import UsageError
-    from eulereye.config import Settings
     from eulereye.ops import failures
 
     if args.out:
         raise UsageError("--failures goes with --bucket; for a local folder run 'eulereye status --out DIR'")
-    groups = failures(operator_client("s3"), args.bucket, Settings.from_env().output_prefix)
+    groups = failures(operator_client("s3"), args.bucket, args.settings.output_prefix)
     if args.json:
         print(json.dumps(groups, indent=2))
         return 0
@@ -85,10 +81,9 @@ def print_failures(args) -> int:
 
 def bucket_status(args) -> dict:
     from eulereye.awsclients import operator_client
-    from eulereye.config import Settings
     from eulereye.ops import status
 
-    settings = Settings.from_env()
+    settings = args.settings
     report = status(operator_client("s3"), operator_client("sqs"), args.bucket, args.queue_url,
                     settings.input_prefix, settings.output_prefix, counts_only=args.counts_only)
     if args.report:

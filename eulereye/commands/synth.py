@@ -15,7 +15,7 @@ def _strength(value: str) -> float:
     return strength
 
 
-def register(subparsers) -> None:
+def register(subparsers, settings) -> None:
     parser = subparsers.add_parser(
         "synth", help="generate synthetic newspaper pages with exact ground truth",
         description="Write page images to OUT/pages and their ground truth (.gt.json, PAGE-XML) "

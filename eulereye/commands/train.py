@@ -11,7 +11,7 @@ from pathlib import Path
 from eulereye.training.settings import TrainSettings
 
 
-def register(subparsers) -> None:
+def register(subparsers, settings) -> None:
     parser = subparsers.add_parser(
         "train", help="train the segmentation FCN on generated pages",
         description="Train the page-segmentation FCN on synthetic pages (eulereye.synth). "

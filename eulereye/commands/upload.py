@@ -4,10 +4,7 @@
 from __future__ import annotations
 
 
-def register(subparsers) -> None:
-    from eulereye.config import Settings
-
-    settings = Settings.from_env()
+def register(subparsers, settings) -> None:
     parser = subparsers.add_parser("upload", help="upload a folder of page images to the bucket's input/",
                                    description="Parallel multipart upload under input/; files already "
                                                "there with the same size and SHA-256 are skipped, so "
@@ -30,14 +27,13 @@ def run(args) -> int:
     from eulereye.awsclients import operator_client
     from eulereye.errors import UsageError
     from eulereye.inputs import find_inputs
-    from eulereye.config import Settings
     from eulereye.logs import get_logger
     from eulereye.ops import upload
 
     if not Path(args.folder).is_dir():
         raise UsageError(f"{args.folder}: not a folder; give the folder of page images to upload "
                          "(quote names with spaces)")
-    key_prefix = input_key_prefix(Settings.from_env().input_prefix, args.prefix)
+    key_prefix = input_key_prefix(args.settings.input_prefix, args.prefix)
     inputs = find_inputs([args.folder])
     with tqdm(total=sum(path.stat().st_size for path, _ in inputs), unit="B", unit_scale=True,
               desc="upload") as bar:

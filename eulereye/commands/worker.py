@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 
-def register(subparsers) -> None:
+def register(subparsers, settings) -> None:
     parser = subparsers.add_parser(
         "worker", help="process pages from the SQS work queue until idle (cloud task)",
         description="Long-poll EULEREYE_QUEUE_URL for S3 'page uploaded' events, process each page "
@@ -14,7 +14,6 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from eulereye.config import Settings
     from eulereye.worker import main
 
-    return main(Settings.from_env())
+    return main(args.settings)

@@ -15,6 +15,7 @@ import numpy as np
 from eulereye.model import Line, Region
 
 ENGINES = ("tesseract", "textract")
+TEXTRACT_MODES = ("page", "section")  # one Textract call per page, or per section
 
 
 class OcrEngine(Protocol):
@@ -29,14 +30,20 @@ class OcrEngine(Protocol):
         ...
 
 
-def get_engine(name: str, *, lang: str = "eng", jobs: int = 1, replay_dir: str | None = None,
-               raw_store=None) -> OcrEngine:
+def get_engine(name: str, *, lang: str = "eng", ocr_processes: int = 1, replay_dir: str | None = None,
+               raw_store=None, textract_mode: str = "page", rate_table: str = "",
+               textract_tps: int = 0) -> OcrEngine:
+    """``ocr_processes``: Tesseract processes reading one page's sections at once.
+    ``rate_table``/``textract_tps``: the fleet-wide cap on Textract calls (none when unset)."""
     if name == "tesseract":
         from eulereye.ocr.tesseract import TesseractEngine
 
-        return TesseractEngine(lang=lang, jobs=jobs)
+        return TesseractEngine(lang=lang, jobs=ocr_processes)
     if name == "textract":
+        from eulereye.ocr.ratelimit import fleet_limiter
         from eulereye.ocr.textract import TextractEngine
 
-        return TextractEngine(replay_dir=replay_dir, raw_store=raw_store)
+        return TextractEngine(replay_dir=replay_dir, raw_store=raw_store,
+                              per_section=textract_mode == "section",
+                              rate_limiter=fleet_limiter(rate_table, textract_tps))
     raise ValueError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")

@@ -69,12 +69,9 @@ class FleetRateLimiter:
             raise as_classified(exc, f"rate table {self.table}") from exc
 
 
-def fleet_limiter_from_env():
-    """The limiter the worker's settings ask for (EULEREYE_RATE_TABLE, EULEREYE_TEXTRACT_TPS),
-    or None when no cap is configured (e.g. a local ``eulereye process``)."""
-    from eulereye.config import Settings
-
-    settings = Settings.from_env()
-    if not settings.rate_table or settings.textract_tps < 1:
+def fleet_limiter(rate_table: str, textract_tps: int):
+    """The limiter the settings ask for (EULEREYE_RATE_TABLE, EULEREYE_TEXTRACT_TPS), or None
+    when no cap is configured (e.g. a local ``eulereye process``)."""
+    if not rate_table or textract_tps < 1:
         return None
-    return FleetRateLimiter(settings.rate_table, settings.textract_tps)
+    return FleetRateLimiter(rate_table, textract_tps)

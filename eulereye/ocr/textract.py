@@ -150,18 +150,15 @@ class TextractEngine:
     name = "textract"
 
     def __init__(self, *, replay_dir: str | None = None, raw_store=None, client=None,
-                 per_section: bool | None = None, sleep: Callable[[float], None] = time.sleep,
+                 per_section: bool = False, sleep: Callable[[float], None] = time.sleep,
                  rate_limiter=None):
-        from eulereye.config import Settings
-        from eulereye.ocr.ratelimit import fleet_limiter_from_env
-
         self.replay_dir = Path(replay_dir) if replay_dir else None
         self.raw_store = raw_store
         self._client = client
-        self.per_section = (Settings.from_env().textract_mode == "section") if per_section is None else per_section
+        self.per_section = per_section
         self._sleep = sleep
         self._model_version = ""
-        self.rate_limiter = rate_limiter if rate_limiter is not None else fleet_limiter_from_env()
+        self.rate_limiter = rate_limiter  # None: no fleet-wide cap
         self.input_etag: str | None = None  # of the input being read: saved responses reused
         self.counts = {"calls": 0, "throttled": 0, "reused": 0}
 

@@ -34,7 +34,8 @@ def segment_straightened(segmenter: Segmenter, gray: np.ndarray) -> tuple[Straig
     return straight, segmenter.segment(straight.gray)
 
 
-def get_segmenter(name: str) -> Segmenter:
+def get_segmenter(name: str, fcn_weights: str = "") -> Segmenter:
+    """``fcn_weights``: a checkpoint of the user's for ``fcn`` (default: the shipped weights)."""
     if name == "auto":
         name = AUTO_CHOICE
     if name == "classical":
@@ -44,5 +45,5 @@ def get_segmenter(name: str) -> Segmenter:
     if name == "fcn":
         from eulereye.segment.fcn import load_default_segmenter
 
-        return load_default_segmenter()
+        return load_default_segmenter(fcn_weights)
     raise ValueError(f"unknown segmenter {name!r}; choose one of {', '.join(SEGMENTERS)}")

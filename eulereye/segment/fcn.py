@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 import cv2
 import numpy as np
 
-from eulereye.config import Settings, cpu_count
+from eulereye.config import cpu_count
 from eulereye.errors import MissingExtraError
 from eulereye.model import TEXTLESS_KINDS, BBox, Region, area, nested_groups, union
 from eulereye.segment.order import order_regions
@@ -352,14 +352,10 @@ def segmenter_from_checkpoint(path: Path) -> FcnSegmenter:
     return FcnSegmenter(model, config)
 
 
-def weights_path() -> Path:
-    """``EULEREYE_FCN_WEIGHTS`` if set (a user's checkpoint), else the shipped weights."""
-    return Path(Settings.from_env().fcn_weights or DEFAULT_WEIGHTS)
-
-
-def load_default_segmenter() -> FcnSegmenter:
-    """The FCN with the shipped weights (or ``EULEREYE_FCN_WEIGHTS``)."""
-    weights = weights_path()
+def load_default_segmenter(fcn_weights: str = "") -> FcnSegmenter:
+    """The FCN with ``fcn_weights`` (a user's checkpoint, ``EULEREYE_FCN_WEIGHTS``), else with
+    the shipped weights."""
+    weights = Path(fcn_weights or DEFAULT_WEIGHTS)
     if not weights.is_file():
         raise FileNotFoundError(f"FCN weights not found at {weights}; train them with `eulereye train`")
     return segmenter_from_checkpoint(weights)

@@ -33,7 +33,7 @@ BOOK_TOLERANCE = 0.005  # absolute CER allowed beyond plain Tesseract (rounding,
 
 def process(path: Path, out: Path, lang: str = "eng") -> str:
     """Run the pipeline on one file; the page's plain text."""
-    with Pipeline(Options(lang=lang, jobs=2, force=True), LocalStore(out)) as pipeline:
+    with Pipeline(Options(lang=lang, ocr_processes=2, force=True), LocalStore(out)) as pipeline:
         outcome = pipeline.process_file(path.read_bytes(), path.name)
     assert outcome.status == "ok", outcome.error
     return (out / "ocr_plain_text" / f"{outcome.name}.txt").read_text(encoding="utf-8")

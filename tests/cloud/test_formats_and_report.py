@@ -10,16 +10,15 @@ from PIL import Image
 
 from eulereye.cli import main as cli
 from eulereye.config import Settings
+from eulereye.environment import settings_from
 from eulereye.textquality import dictionary_share
 from eulereye.worker import main as worker_main
 from tests.cloud.test_worker import BUCKET, cloud, eventbridge, keys_under, png, run_worker  # noqa: F401
 
 
-def test_formats_come_from_the_environment(monkeypatch):
-    monkeypatch.setenv("EULEREYE_FORMATS", "txt,hocr,pdf")
-    monkeypatch.setenv("EULEREYE_ALTO_PROFILE", "ndnp")
-    monkeypatch.setenv("EULEREYE_DPI", "400")
-    settings = Settings.from_env()
+def test_formats_come_from_the_environment():
+    settings = settings_from({"EULEREYE_FORMATS": "txt,hocr,pdf", "EULEREYE_ALTO_PROFILE": "ndnp",
+                              "EULEREYE_DPI": "400"})
     assert (settings.formats, settings.alto_profile, settings.dpi) == ("txt,hocr,pdf", "ndnp", 400)
 
 

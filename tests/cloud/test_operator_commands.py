@@ -10,6 +10,7 @@ from moto import mock_aws
 
 from eulereye import ops
 from eulereye.cli import build_parser, main
+from eulereye.config import Settings
 
 OPERATOR_VERBS = ("upload", "status", "retry")
 
@@ -73,14 +74,12 @@ def test_status_failures_prints_counts_and_names(s3, capsys):
 
 
 def options_of(verb: str):
-    parser = build_parser()
+    parser = build_parser(Settings(bucket="archive", queue_url="https://sqs.invalid/1/q"))
     subparsers = next(a for a in parser._actions if a.dest == "verb")
     return subparsers.choices[verb]._actions
 
 
 @pytest.mark.parametrize("verb", OPERATOR_VERBS)
-def test_every_operator_option_has_help(verb, monkeypatch):
-    monkeypatch.setenv("EULEREYE_BUCKET", "archive")
-    monkeypatch.setenv("EULEREYE_QUEUE_URL", "https://sqs.invalid/1/q")
+def test_every_operator_option_has_help(verb):
     missing = [a.option_strings or a.dest for a in options_of(verb) if a.dest != "help" and not a.help]
     assert missing == []

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 
-from eulereye.config import Settings
+from eulereye.environment import settings_from
 from eulereye.logs import configure
 from tests.cloud.test_worker import BUCKET, eventbridge, png, run_worker
 from tests.cloud.test_worker import cloud  # noqa: F401 - the fixture
@@ -15,13 +15,12 @@ from tests.terraform.helpers import REPO
 OPERATIONS_TF = REPO / "modules" / "monitoring" / "operations.tf"
 
 
-def test_the_image_tag_from_the_task_definition_is_in_every_manifest(cloud, monkeypatch):  # noqa: F811
+def test_the_image_tag_from_the_task_definition_is_in_every_manifest(cloud):  # noqa: F811
     s3, sqs, queue_url = cloud
-    monkeypatch.setenv("EULEREYE_IMAGE_TAG", "3f2a1b0c9d8e")
     for key in ("input/a.png", "input/b.png"):
         s3.put_object(Bucket=BUCKET, Key=key, Body=png("Tagged release"))
         sqs.send_message(QueueUrl=queue_url, MessageBody=eventbridge(key))
-    run_worker(queue_url, sqs, image_tag=Settings.from_env().image_tag)
+    run_worker(queue_url, sqs, image_tag=settings_from({"EULEREYE_IMAGE_TAG": "3f2a1b0c9d8e"}).image_tag)
     for name in ("a", "b"):
         manifest = json.loads(s3.get_object(Bucket=BUCKET, Key=f"output/manifest/{name}.json")["Body"].read())
         assert manifest["versions"]["image"] == "3f2a1b0c9d8e"

@@ -45,7 +45,7 @@ class FailingStore(LocalStore):
 
 
 def pipeline(store) -> Pipeline:
-    return Pipeline(Options(segmenter="classical", jobs=1), store)
+    return Pipeline(Options(segmenter="classical"), store)
 
 
 def test_interrupted_multi_page_file_is_not_done_and_the_retry_writes_only_the_missing_frames(tmp_path):

@@ -114,7 +114,7 @@ def test_pictures_are_not_read_as_text(tmp_path):
             return [Region((0, 0, w, h), "illustration"), Region((0, 0, w, h // 2), "text")]
 
     page = save_png(text_page(LINES), tmp_path / "p.png")
-    with Pipeline(Options(jobs=1), LocalStore(tmp_path / "out")) as pipeline:
+    with Pipeline(Options(), LocalStore(tmp_path / "out")) as pipeline:
         pipeline.segmenter = WholePagePicture()
         pipeline.process_file(page.read_bytes(), "p.png")
     sections = json.loads((tmp_path / "out/sections/p.json").read_text())

@@ -9,10 +9,11 @@ import argparse
 import pytest
 
 from eulereye.cli import build_parser, main
+from eulereye.config import Settings
 
 
 def verb_parsers():
-    parser = build_parser()
+    parser = build_parser(Settings())
     sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     return parser, sub
 
