@@ -3,6 +3,7 @@
 import cv2
 import numpy as np
 import pytest
+from PIL import Image, ImageDraw
 
 from eulereye.evaluation.pagexml import read_page_xml
 from eulereye.evaluation.scores import detection_scores
@@ -10,7 +11,10 @@ from eulereye.model import REGION_KINDS
 from eulereye.segment import get_segmenter
 from eulereye.evaluation.metrics import coverage, order_agreement, straddle_rate
 from eulereye.synth import generate_page
-from tests.conftest import WORDS, column_page, paragraph
+from eulereye.segment.classical.fragments import SPACED_WORD_GAP, WORD_GAP
+from eulereye.segment.classical.masks import body_size, ink_mask
+from eulereye.synth.render import font
+from tests.conftest import SERIF, WORDS, column_page, paragraph
 from tools.testdata import data_path
 
 SEGMENTER = get_segmenter("classical")
@@ -168,3 +172,40 @@ def test_text_boxes_mostly_on_another_are_taken_into_it():
     picture = ((150, 300, 350, 500), "illustration")
     merged = absorb_overlapping([piece, column, beside, picture])
     assert sorted(merged) == sorted([((80, 100, 400, 900), "text"), beside, picture])
+
+
+def test_a_first_line_with_wide_word_spaces_stays_with_its_paragraph():
+    # A justified line of a few long words under white paper (a first line below a headline)
+    # has word spaces wider than the smearing bridges; left in pieces, each piece was a
+    # section of its own, read after the rest of the column (Beaver County News 1916).
+    page, lines = column_page([(0, [])] + paragraph(6)[1:])
+    x0, y0, x1, _ = lines[0]
+    image = Image.fromarray(page)
+    draw, face = ImageDraw.Draw(image), font(SERIF, 28)
+    words = ["harbourmaster", "agreed", "unanimously", "monday"]
+    gap = (x1 - x0 - sum(face.getlength(w) for w in words)) / (len(words) - 1)
+    size = body_size(ink_mask(page))
+    assert WORD_GAP * size < gap < SPACED_WORD_GAP * size  # wider than the smearing bridges
+    for i, word in enumerate(words):
+        draw.text((x0 + sum(face.getlength(w) for w in words[:i]) + i * gap, y0), word, font=face, fill=0)
+    texts = [r.bbox for r in SEGMENTER.segment(np.asarray(image)) if r.kind == "text"]
+    assert len(texts) == 1 and texts[0][1] <= y0 + 10
+
+
+def two_columns_torn_below_their_rule(rule_end):
+    """Two columns with a rule between them that ends at ``rule_end``; below it the paper
+    was torn and the right column's lines slid left to 8 px from the left column's."""
+    lines = [(0, WORDS[i : i + 8]) for i in range(12)]
+    left, boxes_ = column_page(lines, x0=100, x1=520)
+    right, _ = column_page(lines, x0=540, x1=960)
+    slid, _ = column_page(lines, x0=528, x1=948)
+    page = np.minimum(left, np.where(np.arange(left.shape[0])[:, None] < rule_end, right, slid))
+    page[190:rule_end, 530:533] = 0
+    return page, boxes_
+
+
+def test_a_torn_off_column_rule_still_parts_the_columns_below_it():
+    page, lines = two_columns_torn_below_their_rule(lines_end := 200 + 8 * 36 - 10)
+    assert lines[8][1] > lines_end
+    texts = [r.bbox for r in SEGMENTER.segment(page) if r.kind == "text"]
+    assert texts and not [b for b in texts if b[0] < 500 and b[2] > 560]

@@ -13,12 +13,13 @@ from __future__ import annotations
 import numpy as np
 
 from eulereye.model import nested_groups, same_row
-from eulereye.segment.classical.fragments import WORD_GAP, Fragment, block_box, is_picture
+from eulereye.segment.classical.fragments import (
+    LINE_GAP, WORD_GAP, Fragment, block_box, gutter_columns, is_picture,
+)
 from eulereye.segment.classical.gutters import Cuts
 from eulereye.segment.classical.kinds import HEADLINE_SIZE
 from eulereye.segment.paragraphs import starts_paragraph
 
-LINE_GAP = 1.3  # fragments closer than this vertically may belong to one block
 SIZE_RATIO = 1.5  # fragments whose text sizes differ more than this stay apart
 CLOSE_SIZE = 1.2  # ... and headline-sized type joins body-sized type only within this ratio
 FEW_LETTERS = 5  # fragments with fewer letters have no reliable text size of their own
@@ -61,7 +62,7 @@ def join_blocks(fragments: list[Fragment], text_ink: np.ndarray, cuts: Cuts, siz
         stacked &= ~starts_paragraph(boxes[i], boxes[lo:i], sizes[i])
         for j in lo + np.flatnonzero(stacked):
             # Lines of one headline join: word spaces in large type look like gutters.
-            if (large[i] and large[j]) or not _crosses_cut(boxes[j], boxes[i], cuts, ink_columns, sizes[i]):
+            if (large[i] and large[j]) or not _crosses_cut(boxes[j], boxes[i], cuts, text_ink, ink_columns, sizes[i]):
                 parent[root(i)] = root(j)
         shapes = pictures[lo:i] | pictures[i]
         # Letters of very large type are single shapes: join them only when close. A word
@@ -94,7 +95,7 @@ def _beside(box: np.ndarray, others: np.ndarray, sizes: np.ndarray) -> np.ndarra
 
 
 def _crosses_cut(
-    a: np.ndarray, b: np.ndarray, cuts: Cuts, ink_columns: np.ndarray, size: float
+    a: np.ndarray, b: np.ndarray, cuts: Cuts, text_ink: np.ndarray, ink_columns: np.ndarray, size: float
 ) -> bool:
     """Whether the wider of two stacked fragments reaches across a gutter or rule: a cut runs
     beside the narrower one, within the wider one's extent, with ink beyond it (the next
@@ -106,7 +107,7 @@ def _crosses_cut(
     if x1 <= x0 or y1 <= y0:
         return False
     left, right = narrow[0], narrow[2]
-    gutters = x0 + np.flatnonzero(cuts.gutters[y0:y1, x0:x1].all(axis=0))
+    gutters = x0 + np.flatnonzero(gutter_columns(cuts.gutters, text_ink, (x0, y0, x1, y1), size))
     if np.any((gutters > left + size) & (gutters < right - size)):
         return True  # the narrower one itself reaches over a gutter: a line across columns
     cut_columns = x0 + np.flatnonzero(cuts.strips[y0:y1, x0:x1].all(axis=0))

@@ -2,7 +2,8 @@
 much of its height), a text block wider than ``WIDE_BLOCK`` columns is split at the ink valleys
 on the grid lines (a safety net for gutters that are too narrow or too faint to cut every
 line), and the pieces rejoin the blocks of their columns; a block that still joined across a
-printed column rule is cut there.
+printed column rule is cut there, and so is one just below where a tear or a worn plate broke
+a column rule off.
 
 Lengths are multiples of the body text size (``masks.body_size``).
 """
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from eulereye.model import BBox, union
-from eulereye.segment.classical.blocks import LINE_GAP
+from eulereye.segment.classical.fragments import LINE_GAP
 
 GRID_CLEAR = 0.25  # a grid gutter is a gutter or rule over this share of the page height ...
 GRID_EVEN = 0.05  # ... and the grid's gutters are evenly spaced to within this share ...
@@ -23,6 +24,10 @@ MIN_COLUMN = 15.0  # ... at least this many letters apart (also: the narrowest c
 WIDE_BLOCK = 1.4  # text blocks wider than this many grid columns are split on the grid
 VALLEY_REACH = 1.5  # letters: the split may move this far from the grid line to the ink valley
 VALLEY_INK = 0.1  # share of a block's rows that may have ink at a valley (protruding letters)
+RULE_RUNS_ON = 5.0  # letters (some three lines): a text block starting this close under a
+# column rule's end, wider than a column, is cut all the way down ...
+RUNS_ON_SIDE = 6.0  # ... with this much of it on either side of the rule ...
+RUNS_ON_LINES = 3.0  # ... and, when lower than this (one line), a space on the rule's line
 
 
 def split_wide_blocks(
@@ -45,19 +50,19 @@ def split_wide_blocks(
 
 
 def split_at_rules(
-    boxes: list[tuple[BBox, str]], rules: list[BBox], text_ink: np.ndarray, size: float
+    boxes: list[tuple[BBox, str]], rules: list[BBox], text_ink: np.ndarray, rules_mask: np.ndarray,
+    size: float,
 ) -> list[tuple[BBox, str]]:
     """Boxes cut where a printed column rule runs through them (a letter or more inside on
     both sides): beside the rule into a left and a right piece, above and below it whole;
     each piece shrinks to its ink. Blocks are already kept apart at rules; this is the net for
     a block that still joined across one (a line of type touching the rule)."""
-    reach = round(size)  # a line set across a break in a rule crosses it too
     for rule in rules:
         middle = (rule[0] + rule[2]) / 2
         pieces: list[tuple[BBox, str]] = []
         for box, kind in boxes:
             x0, y0, x1, y1 = box
-            top, bottom = max(y0, rule[1] - reach), min(y1, rule[3] + reach)
+            top, bottom = _beside_rule(box, kind, rule, text_ink, rules_mask, size, _alone(rule, rules, size))
             if kind in ("masthead", "illustration") or bottom - top < size \
                     or not x0 + size <= middle <= x1 - size:
                 pieces.append((box, kind))
@@ -68,6 +73,54 @@ def split_at_rules(
                        if (ink_box := _ink_box(text_ink, part)) is not None]
         boxes = pieces
     return boxes
+
+
+def _beside_rule(box: BBox, kind: str, rule: BBox, text_ink: np.ndarray, rules_mask: np.ndarray,
+                 size: float, column_rule: bool) -> tuple[int, int]:
+    """The rows of ``box`` that a column rule cuts: those beside it, a line further either
+    way (a line set across a break in the rule crosses it too), and the whole text box when
+    a column rule ends within ``RULE_RUNS_ON`` letters above its top, the box is
+    wider than a column with text on both sides of the rule, and a single line has a space
+    there, and no horizontal rule ends the band between: a tear or a worn plate broke the
+    rule off, but the columns go on. (Not upwards: a rule starting just under a box is the
+    rule between the columns a headline spans.)"""
+    x0, y0, x1, y1 = box
+    reach = round(size)
+    top, bottom = max(y0, rule[1] - reach), min(y1, rule[3] + reach)
+    middle = (rule[0] + rule[2]) / 2
+    if not column_rule or kind != "text" or x1 - x0 < MIN_COLUMN * size \
+            or min(middle - x0, x1 - middle) < RUNS_ON_SIDE * size:
+        return top, bottom
+    along_rule = text_ink[y0:y1, round(middle - size) : round(middle + size)]
+    if y1 - y0 < RUNS_ON_LINES * size and not _has_space(along_rule, size):
+        return top, bottom  # a word of one line runs across the rule's line
+    if y0 - RULE_RUNS_ON * size <= rule[3] <= y0 + size and not _crossed(rules_mask, middle, rule[3], y0, size):
+        bottom = y1
+    return top, bottom
+
+
+def _crossed(rules_mask: np.ndarray, x: float, y0: int, y1: int, size: float) -> bool:
+    """Whether a horizontal rule crosses the line x between rows y0 and y1: a band ends there."""
+    x0 = max(0, round(x - RUNS_ON_SIDE * size))
+    rows = rules_mask[max(0, y0 + 1) : max(0, y1), x0 : round(x + RUNS_ON_SIDE * size)]
+    return bool((np.count_nonzero(rows, axis=1) >= 2 * RUNS_ON_SIDE * size - size).any())
+
+
+def _alone(rule: BBox, rules: list[BBox], size: float) -> bool:
+    """Whether no other rule stands beside ``rule`` closer than half a column: column rules
+    stand a column apart; close parallel lines are the hatching of a picture."""
+    middle = (rule[0] + rule[2]) / 2
+    return not any(
+        other is not rule and abs((other[0] + other[2]) / 2 - middle) < MIN_COLUMN / 2 * size
+        and min(other[3], rule[3]) > max(other[1], rule[1])
+        for other in rules)
+
+
+def _has_space(ink: np.ndarray, size: float) -> bool:
+    """Whether ``ink`` has a run of blank columns as wide as a word space (half a letter)."""
+    width = max(1, round(size / 2))
+    blank = (~ink.any(axis=0)).astype(int)
+    return blank.size >= width and bool((np.convolve(blank, np.ones(width, int), "valid") == width).any())
 
 
 @dataclass

@@ -12,10 +12,14 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from eulereye.model import BBox, union
+from eulereye.model import BBox, same_row, union
 from eulereye.segment.classical.masks import PICTURE_SIZE, SPECK, is_frame, kernel
 
 WORD_GAP = 2.5  # ink closer than this along a line belongs to one fragment
+SPACED_WORD_GAP = 4.0  # body-type fragments on one row this close, no gutter between, join
+BODY_TYPE = 1.5  # ... when both are at most this many times the body text size
+LINE_GAP = 1.3  # fragments closer than this vertically are lines of one block
+NEXT_LINE = 3.5  # letters below a line that hold the next two
 TYPE_ROW = 2  # this many large shapes in a row are large type (a masthead), not pictures
 
 
@@ -36,7 +40,83 @@ def line_fragments(text_ink: np.ndarray, cuts: np.ndarray, size: float) -> list[
     smeared = cv2.bitwise_and(smeared, cv2.bitwise_not(cuts))
     smeared = cv2.bitwise_or(smeared, text_ink)  # ink itself is never cut away
     _, labels, stats, _ = cv2.connectedComponentsWithStats(smeared, connectivity=8)
-    return _describe_fragments(text_ink, labels, stats, size)
+    return _join_spaced_words(_describe_fragments(text_ink, labels, stats, size), text_ink, cuts, size)
+
+
+def _join_spaced_words(fragments: list[Fragment], text_ink: np.ndarray, cuts: np.ndarray,
+                       size: float) -> list[Fragment]:
+    """Fragments of body type standing on one row a stretched word space apart, with no
+    gutter or rule between them, joined into one line. A justified line of few long words
+    (often a paragraph's first line) spreads its spaces wider than the smearing bridges;
+    left in pieces, each piece has paper above it, so the lines below would not join it
+    (a line beside another on one row keeps apart in blocks). Under a headline such a space
+    can even meet a gutter-like strip of paper from above: a gap is a gutter only where
+    paper also runs on through the lines below."""
+    words = [i for i, f in enumerate(fragments)
+             if not (f.picture or f.frame) and f.letters and f.size <= BODY_TYPE * size]
+    if len(words) < 2:
+        return fragments
+    boxes = np.array([fragments[i].box for i in words], dtype=float)
+    parent = list(range(len(words)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, box in enumerate(boxes):
+        gap = boxes[:, 0] - box[2]  # the words starting right of this one
+        near = same_row(box, boxes) & (gap >= 0) & (gap <= SPACED_WORD_GAP * size)
+        for j in np.flatnonzero(near):
+            if _line_spans(box, boxes[j], boxes, size) and not _gutter_between(text_ink, cuts, box, boxes[j], size):
+                parent[root(j)] = root(i)
+    lines: dict[int, list[Fragment]] = {}
+    for i, index in enumerate(words):
+        lines.setdefault(root(i), []).append(fragments[index])
+    joined = [_joined(line) for line in lines.values()]
+    kept = set(words)
+    return [f for i, f in enumerate(fragments) if i not in kept] + joined
+
+
+def _line_spans(left: np.ndarray, right: np.ndarray, boxes: np.ndarray, size: float) -> bool:
+    """Whether a line just above or just below runs under both words, across the gap between
+    them: the space is inside a paragraph, not between two columns' lines."""
+    below = (boxes[:, 1] - max(left[3], right[3]) >= -0.5 * size) \
+        & (boxes[:, 1] - max(left[3], right[3]) <= LINE_GAP * size)
+    above = (min(left[1], right[1]) - boxes[:, 3] >= -0.5 * size) \
+        & (min(left[1], right[1]) - boxes[:, 3] <= LINE_GAP * size)
+    spans = (boxes[:, 0] <= left[2] - size) & (boxes[:, 2] >= right[0] + size)
+    return bool(np.any((below | above) & spans))
+
+
+def _gutter_between(text_ink: np.ndarray, cuts: np.ndarray, left: np.ndarray, right: np.ndarray,
+                    size: float) -> bool:
+    """Whether a gutter runs through the gap between two words of a row."""
+    y0, y1 = max(left[1], right[1]), min(left[3], right[3])
+    return bool(gutter_columns(cuts, text_ink, (left[2], y0, right[0], y1), size).any())
+
+
+def gutter_columns(cuts: np.ndarray, text_ink: np.ndarray, box, size: float) -> np.ndarray:
+    """Columns of ``box`` (x0, y0, x1, y1) where a cut runs through all its rows and goes on
+    below it, or paper does, through the next two lines (``NEXT_LINE`` letters), as a boolean
+    array. Under a headline a strip of paper can reach down into a word space of the first
+    line; text goes on under a word space, not under a gutter."""
+    x0, y0, x1, y1 = (int(v) for v in box)
+    if x1 <= x0 or y1 <= y0:
+        return np.zeros(max(0, x1 - x0), bool)
+    through = cuts[y0:y1, x0:x1].all(axis=0)
+    below = slice(y1, y1 + round(NEXT_LINE * size))
+    goes_on = cuts[below, x0:x1].all(axis=0) | ~text_ink[below, x0:x1].any(axis=0)
+    return through & goes_on
+
+
+def _joined(pieces: list[Fragment]) -> Fragment:
+    if len(pieces) == 1:
+        return pieces[0]
+    letters = sum(p.letters for p in pieces)
+    size = sum(p.size * p.letters for p in pieces) / letters
+    return Fragment(union([p.box for p in pieces]), size, letters)
 
 
 def _describe_fragments(

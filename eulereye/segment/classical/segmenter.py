@@ -78,7 +78,7 @@ def analyse(ink: np.ndarray, size: float, columns: list[BBox] = (), bands: list[
     blocks = [b for b in blocks if is_picture(b) or sum(f.letters for f in b) >= MIN_LETTERS]
     kinds = block_kinds(blocks, size, ink.shape)
     boxes = split_wide_blocks([block_box(b) for b in blocks], kinds, strips, text_ink, rules_mask, size)
-    boxes = split_at_rules(boxes, columns, text_ink, size)
+    boxes = split_at_rules(boxes, columns, text_ink, rules_mask, size)
     boxes = [(box, kind) for box, kind in boxes if not _edge_sliver(box, ink.shape[1], size)]
     boxes = drop_drawn_words(boxes, ink.shape)
     boxes = absorb_overlapping(boxes)
