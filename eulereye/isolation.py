@@ -132,13 +132,3 @@ def run_isolated(start, call, label: str) -> Future:
 
     threading.Thread(target=watch, name=f"alone-{process.pid}", daemon=True).start()
     return future
-
-
-def run_alone(settings, job, make_pipeline=None) -> Future:
-    """The worker's page ``job`` in a process of its own (see ``run_isolated``)."""
-    from functools import partial
-
-    from eulereye import worker
-
-    start = partial(worker.init_process, settings, make_pipeline or worker.default_pipeline, alone=True)
-    return run_isolated(start, partial(worker.run_page, job), job.key)

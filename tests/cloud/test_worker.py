@@ -18,7 +18,8 @@ from eulereye.config import Settings
 from eulereye.errors import TransientError
 from eulereye.outputs.s3store import S3Store
 from eulereye.messages import parse_message
-from eulereye.worker import Worker, default_pipeline, init_process
+from eulereye.pagework import default_pipeline, init_process
+from eulereye.worker import Worker
 from tests.cloud.conftest import error_response
 from tests.conftest import text_page
 

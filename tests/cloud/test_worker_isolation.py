@@ -14,9 +14,10 @@ from concurrent.futures import ProcessPoolExecutor
 import boto3
 import pytest
 
-from eulereye.isolation import death_reason, pixel_limits, run_alone
+from eulereye.isolation import death_reason, pixel_limits
 from eulereye.logs import configure
-from eulereye.worker import Worker, default_pipeline, init_process, main
+from eulereye.pagework import default_pipeline, init_process, run_alone
+from eulereye.worker import Worker, main
 from tests.cloud.conftest import error_response
 from tests.cloud.test_worker import BUCKET, eventbridge, png, settings_for
 from tools.local_aws import MotoServer
