@@ -138,7 +138,13 @@ class Pipeline:
                                  replay_dir=options.replay_dir, raw_store=store,
                                  textract_mode=options.textract_mode, rate_table=options.rate_table,
                                  textract_tps=options.textract_tps)
-        self.segmenter = get_segmenter(options.segmenter, options.fcn_weights)
+        try:
+            self.segmenter = get_segmenter(options.segmenter, options.fcn_weights)
+        except BaseException:
+            # Its OCR processes would otherwise be torn down at interpreter exit, which can
+            # print a traceback after the one-line error (a closed pipe in concurrent.futures).
+            self.close()
+            raise
 
     def close(self) -> None:
         close = getattr(self.engine, "close", None)
