@@ -10,11 +10,13 @@ Lengths are multiples of the body text size (``masks.body_size``).
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 
 from eulereye.model import nested_groups, same_row
 from eulereye.segment.classical.fragments import (
-    LINE_GAP, WORD_GAP, Fragment, block_box, gutter_columns, is_picture,
+    LINE_GAP, WORD_GAP, Fragment, block_box, find_root, gutter_columns, is_picture,
 )
 from eulereye.segment.classical.gutters import Cuts
 from eulereye.segment.classical.kinds import HEADLINE_SIZE
@@ -42,13 +44,8 @@ def join_blocks(fragments: list[Fragment], text_ink: np.ndarray, cuts: Cuts, siz
     large = sizes >= HEADLINE_SIZE * size  # headline-sized type
     reach = float((boxes[:, 3] - boxes[:, 1]).max() + LINE_GAP * sizes.max())
     parent = list(range(len(fragments)))
+    root = partial(find_root, parent)
     ink_columns = np.cumsum(text_ink > 0, axis=0)  # ink above each row, per column
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
 
     for i in range(len(fragments)):
         # Fragments sorted by top: those starting within ``reach`` above may touch this one.

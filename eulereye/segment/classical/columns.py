@@ -59,10 +59,11 @@ def split_at_rules(
     a block that still joined across one (a line of type touching the rule)."""
     for rule in rules:
         middle = (rule[0] + rule[2]) / 2
+        column_rule = _alone(rule, rules, size)
         pieces: list[tuple[BBox, str]] = []
         for box, kind in boxes:
             x0, y0, x1, y1 = box
-            top, bottom = _beside_rule(box, kind, rule, text_ink, rules_mask, size, _alone(rule, rules, size))
+            top, bottom = _beside_rule(box, kind, rule, text_ink, rules_mask, size, column_rule)
             if kind in ("masthead", "illustration") or bottom - top < size \
                     or not x0 + size <= middle <= x1 - size:
                 pieces.append((box, kind))

@@ -8,6 +8,7 @@ Lengths are multiples of the body text size (``masks.body_size``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import cv2
 import numpy as np
@@ -58,13 +59,7 @@ def _join_spaced_words(fragments: list[Fragment], text_ink: np.ndarray, cuts: np
         return fragments
     boxes = np.array([fragments[i].box for i in words], dtype=float)
     parent = list(range(len(words)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    root = partial(find_root, parent)
     for i, box in enumerate(boxes):
         gap = boxes[:, 0] - box[2]  # the words starting right of this one
         near = same_row(box, boxes) & (gap >= 0) & (gap <= SPACED_WORD_GAP * size)
@@ -77,6 +72,14 @@ def _join_spaced_words(fragments: list[Fragment], text_ink: np.ndarray, cuts: np
     joined = [_joined(line) for line in lines.values()]
     kept = set(words)
     return [f for i, f in enumerate(fragments) if i not in kept] + joined
+
+
+def find_root(parent: list[int], i: int) -> int:
+    """The root of ``i`` in a union-find forest (``parent``), halving the path on the way."""
+    while parent[i] != i:
+        parent[i] = parent[parent[i]]
+        i = parent[i]
+    return i
 
 
 def _line_spans(left: np.ndarray, right: np.ndarray, boxes: np.ndarray, size: float) -> bool:
