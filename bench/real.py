@@ -135,12 +135,12 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def run_eulereye(image: Path, work: Path) -> tuple[list[realscan.TextLine], float, float]:
-    out = work / "eulereye"
+def run_eulereye(image: Path, work: Path, segmenter: str = "auto") -> tuple[list[realscan.TextLine], float, float]:
+    out = work / f"eulereye-{segmenter}"
     cpu = children_cpu()
     started = time.perf_counter()
     subprocess.run([str(REPO / ".venv" / "bin" / "eulereye"), "process", str(image), "--out", str(out),
-                    "--jobs", "2", "--force"],
+                    "--jobs", "2", "--force", "--segmenter", segmenter],
                    check=True, env={**os.environ, "EULEREYE_LOG_FORMAT": "json"}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     seconds = time.perf_counter() - started
     return realscan.lines_from_sections(out / "sections" / f"{page_name(image.name)}.json"), seconds, children_cpu() - cpu
@@ -199,6 +199,8 @@ def measure_page(page: DevPage, data: Path, reuse_peer: bool) -> dict[str, Score
         work = Path(tmp)
         lines, seconds, cpu = run_eulereye(image, work)
         results["eulereye"] = score(lines, t, seconds, cpu)
+        lines, seconds, cpu = run_eulereye(image, work, "fcn")
+        results["eulereye --segmenter fcn"] = score(lines, t, seconds, cpu)
         lines, seconds, cpu = run_tesseract(gray, image, work, reuse_peer)
         results["tesseract"] = score(lines, t, seconds, cpu)
     if page.alto:

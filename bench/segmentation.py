@@ -36,6 +36,7 @@ SEGMENTERS = ("classical", "fcn", "tesseract-blocks")
 # Targets from issue 3, checked on the real newspaper pages.
 MAX_STRADDLE, MIN_COVERAGE = 0.02, 0.90
 SYNTH_SEED = 7_000_000  # generated test pages: seeds no training run uses
+MICROFILM_SIZE = {"width": 2600, "height": 3500}  # a 150 dpi broadsheet, as the FCN trains on
 TIMING_PAGE = Path("loc") / "highland-recorder-1895-12-13-p1.jpg"
 
 
@@ -88,13 +89,14 @@ def real_pages(folder: Path) -> list[tuple[str, Path, Path]]:
     return pages
 
 
-def synth_pages(count: int, folder: Path) -> list[tuple[str, Path, Path]]:
+def synth_pages(count: int, folder: Path, style: str) -> list[tuple[str, Path, Path]]:
     from eulereye.synth import generate_page, write_ground_truth
 
+    size = MICROFILM_SIZE if style == "microfilm" else {}
     pages = []
     for seed in range(SYNTH_SEED, SYNTH_SEED + count):
-        name = f"synth-{seed}"
-        image, _, xml = write_ground_truth(generate_page(seed), folder, name)
+        name = f"synth-{style}-{seed}"
+        image, _, xml = write_ground_truth(generate_page(seed, style=style, **size), folder, name)
         pages.append((name, image, xml))
     return pages
 
@@ -127,10 +129,10 @@ def timing_row(segmenters: dict, data: Path) -> dict[str, float]:
 
 
 def fcn_load_seconds() -> float:
-    from eulereye.segment.fcn import segmenter_from_checkpoint, weights_path
+    from eulereye.segment.fcn import DEFAULT_WEIGHTS, segmenter_from_checkpoint
 
     started = time.perf_counter()
-    segmenter_from_checkpoint(weights_path())
+    segmenter_from_checkpoint(DEFAULT_WEIGHTS)
     return time.perf_counter() - started
 
 
@@ -222,7 +224,9 @@ def main() -> None:
     results = {"newspaper-layout (real)": run_dataset(real_pages(args.data / "newspaper-layout"), segmenters, None),
                "book-text (real)": run_dataset(real_pages(args.data / "book-text"), segmenters, ocr)}
     with tempfile.TemporaryDirectory() as tmp:
-        results["generated"] = run_dataset(synth_pages(args.synth_pages, Path(tmp)), segmenters, None)
+        for style in ("print", "microfilm"):
+            results[f"generated ({style})"] = run_dataset(synth_pages(args.synth_pages, Path(tmp), style),
+                                                          segmenters, None)
     if ocr is not None:
         ocr.close()
     default, reason = choose_default(results["newspaper-layout (real)"])

@@ -24,7 +24,11 @@ def register(subparsers, settings) -> None:
     parser.add_argument("--pages", type=int, default=10, metavar="N", help="how many pages (default 10)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the first page; the others follow")
     parser.add_argument("--columns", type=int, choices=range(1, 9), metavar="{1..8}",
-                        help="columns per page (default: 3..6 chosen by the seed)")
+                        help="columns per page (default: chosen by the seed, 3..6 for print, 6..8 for microfilm)")
+    parser.add_argument("--style", default="print",
+                        help="print (default), or microfilm: a 150 dpi microfilm scan's look, 6-8 narrow "
+                             "columns of small type, hairline rules, grey with JPEG artefacts "
+                             "(use e.g. --width 2600 --height 3500)")
     parser.add_argument("--width", type=int, default=1700, help="page width in pixels (default 1700)")
     parser.add_argument("--height", type=int, default=2400, help="page height in pixels (default 2400)")
     parser.add_argument("--degrade", type=_strength, default=1.0, metavar="0..1",
@@ -40,14 +44,17 @@ def run(args: argparse.Namespace) -> int:
     from eulereye.errors import UsageError
     from eulereye.logs import get_logger
     from eulereye.synth import generate_page, write_ground_truth
+    from eulereye.synth.page import STYLES
 
     if args.pages < 1 or args.seed < 0 or min(args.width, args.height) < 300:
         raise UsageError("--pages must be >= 1, --seed >= 0, --width and --height >= 300")
+    if args.style not in STYLES:
+        raise UsageError(f"--style must be one of {', '.join(STYLES)}, not {args.style!r}")
     log = get_logger()
     for seed in range(args.seed, args.seed + args.pages):
         started = time.perf_counter()
         page = generate_page(seed, width=args.width, height=args.height, columns=args.columns,
-                             degrade=args.degrade, binarise=args.binarise)
+                             degrade=args.degrade, binarise=args.binarise, style=args.style)
         write_ground_truth(page, f"{args.out}/ground-truth", f"page-{seed}", image_suffix=f".{args.format}",
                            image_directory=f"{args.out}/pages")
         log.info("synthesised", page=f"page-{seed}", seconds=round(time.perf_counter() - started, 3),

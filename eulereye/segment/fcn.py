@@ -3,17 +3,20 @@ downscaled page, and the label masks become regions.
 
 Architecture (``PageFCN``), a compact U-Net:
 
-* input: the page in grayscale, scaled so its longer side is ``input_long_side`` px (1024 by
-  default; a whole newspaper page at once, so the net sees columns, rules and headlines in
-  context), padded to a multiple of 16, ink = 1.0, paper = 0.0;
+* input: the page in grayscale, scaled so its longer side is ``input_long_side`` px (saved in
+  the checkpoint: 2048 for the shipped weights, so a gutter of a 150 dpi microfilm scan keeps
+  a few pixels; 1024 for a checkpoint without a config), a whole newspaper page at once, so
+  the net sees columns, rules and headlines in context; padded to a multiple of 16, ink = 1.0,
+  paper = 0.0;
 * encoder: four stride-2 stages (16, 32, 64, 96 channels), each two 3x3 conv + BatchNorm + ReLU;
-  the deepest stage adds dilated 3x3 convs (dilation 2, 4) so one output pixel sees ~1/3 of a
-  page width: enough to tell a gutter between columns from the space between words;
+  the deepest stage adds dilated 3x3 convs (dilation 2, 4) so one output pixel sees ~1/6 of a
+  page width at 2048 px: enough to tell a gutter between columns from the space between words;
 * decoder: upsample x2 twice with skip connections back to 1/2 of the input resolution;
 * output: logits for ``CLASSES`` (background, body text, headline, rule, illustration) at 1/2 the
-  input resolution (512 px on the longer side), i.e. ~6-14 page pixels per mask pixel.
+  input resolution (1024 px on the longer side at 2048), i.e. ~3-6 page pixels per mask pixel.
 
-~0.42 M parameters (1.7 MB of weights); a 3174x4667 page runs in ~0.1 s on one CPU core.
+~0.42 M parameters (1.7 MB of weights); at 2048 px a 3174x4667 page runs in ~2 s on one CPU
+core.
 
 Masks -> regions (``masks_to_regions``): per class, connected components of the argmax mask
 after a small closing, each component cut further by recursive XY-cuts at empty gutters of the

@@ -1,7 +1,10 @@
 """Turns clean ink coverage into a scan: paper tone, ink tone, bleed-through from the back of
-the sheet, a small rotation, blur, sensor noise, specks, and optionally binarisation.
+the sheet, a small rotation, blur, sensor noise, specks, and optionally binarisation or JPEG
+compression.
 
 ``strength`` scales every effect: 0 is a perfect scan, 1 the roughest this generator makes.
+``sample`` draws a flatbed scan's damage, ``sample_microfilm`` that of a page scanned from
+microfilm: grey, low contrast, soft, strong bleed-through, JPEG artefacts.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ class Degradation:
     noise: float  # Gaussian noise sigma in grey levels
     specks: int  # dark specks per megapixel
     binarise: bool
+    jpeg_quality: int = 0  # 0: no JPEG compression
 
 
 def sample(rng: np.random.Generator, strength: float, binarise: bool) -> Degradation:
@@ -43,6 +47,26 @@ def sample(rng: np.random.Generator, strength: float, binarise: bool) -> Degrada
         noise=up_to(9),
         specks=int(up_to(60)),
         binarise=binarise,
+    )
+
+
+def sample_microfilm(rng: np.random.Generator, strength: float, binarise: bool = False) -> Degradation:
+    """Damage like the National Digital Newspaper Program's microfilm scans: grey paper with
+    little contrast to the ink, soft type, the back page showing through, JPEG blocks."""
+    def between(low: float, high: float) -> float:
+        return float(rng.uniform(low, low + (high - low) * strength))
+
+    return Degradation(
+        skew=round(float(rng.uniform(-1, 1)) * MAX_SKEW / 2 * strength, 3),
+        paper=255 - between(10, 80),
+        paper_mottle=between(4, 25),
+        ink=between(10, 100),
+        bleed=between(0.04, 0.25),
+        blur=between(0.5, 1.3),
+        noise=between(2, 10),
+        specks=int(between(0, 80)),
+        binarise=binarise,
+        jpeg_quality=int(round(90 - between(0, 70))),
     )
 
 
@@ -92,6 +116,9 @@ def scan(coverage: np.ndarray, labels: np.ndarray, d: Degradation,
     image = np.clip(gray + 0.5, 0, 255).astype(np.uint8)
     if d.binarise:
         _, image = cv2.threshold(image, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    if d.jpeg_quality:
+        _, encoded = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, d.jpeg_quality])
+        image = cv2.imdecode(encoded, cv2.IMREAD_GRAYSCALE)
     return image, labels, matrix
 
 

@@ -66,11 +66,12 @@ def _compose(rng: np.random.Generator, columns: int) -> list[int]:
 
 
 def make_layout(rng: np.random.Generator, width: int, height: int, columns: int,
-                gutter_share: float) -> Layout:
-    """``gutter_share``: the column gutter as a share of the page width."""
+                gutter_share: float, rule_weight: int | None = None) -> Layout:
+    """``gutter_share``: the column gutter as a share of the page width; ``rule_weight``: rule
+    thickness in px (by default a share of the page width, at least 2 px)."""
     margin = round(MARGIN * width)
     gutter = round(gutter_share * width)
-    weight = max(2, round(RULE_WEIGHT * width))
+    weight = rule_weight or max(2, round(RULE_WEIGHT * width))
     column_width = (width - 2 * margin - (columns - 1) * gutter) // columns
     spans = [(margin + i * (column_width + gutter), margin + i * (column_width + gutter) + column_width)
              for i in range(columns)]

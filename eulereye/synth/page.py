@@ -9,7 +9,7 @@ import numpy as np
 from eulereye.model import BBox
 from eulereye.synth import degrade as scanner
 from eulereye.synth.layout import GUTTER, make_layout
-from eulereye.synth.render import Drawing, Drawn, render, tight
+from eulereye.synth.render import BODY_SIZE, Drawing, Drawn, render, tight
 
 # Label classes of the per-pixel mask.
 BACKGROUND, BODY, HEADLINE, RULE, GRAPHIC = 0, 1, 2, 3, 4
@@ -18,6 +18,25 @@ LABEL_OF_KIND = {"text": BODY, "headline": HEADLINE, "masthead": HEADLINE,
 # Kinds whose whole box is labelled, not just their ink: a picture's paper is part of it.
 FILLED_KINDS = ("illustration", "advert")
 BINARISED_SHARE = 0.25  # share of degraded pages made bilevel when ``binarise`` is None
+
+
+@dataclass(frozen=True)
+class Style:
+    """What kind of newspaper page is generated, apart from its scan damage."""
+
+    columns: tuple[int, int]  # range of the column count, end excluded
+    gutter: tuple[float, float]  # range of the column gutter, as a share of the page width
+    body_size: tuple[float, float]  # body font size range in px for a 1700 px wide page
+    rule_weight: int | None  # rule thickness in px; None: a share of the page width
+    microfilm: bool  # scan damage of a microfilm scan rather than a flatbed's
+
+
+STYLES = {
+    "print": Style(columns=(3, 7), gutter=GUTTER, body_size=BODY_SIZE, rule_weight=None, microfilm=False),
+    # A 19th-century broadsheet scanned from microfilm at 150 dpi (e.g. 2600x3500 px): 6-8
+    # narrow columns of 7-8 pt type, gutters under a letter's height, hairline rules.
+    "microfilm": Style(columns=(6, 9), gutter=(0.004, 0.009), body_size=(8, 11), rule_weight=1, microfilm=True),
+}
 
 Polygon = tuple[tuple[int, int], ...]
 
@@ -57,25 +76,34 @@ class SynthPage:
 
 
 def generate_page(seed: int, *, width: int = 1700, height: int = 2400, columns: int | None = None,
-                  degrade: bool | float = True, binarise: bool | None = None) -> SynthPage:
+                  degrade: bool | float = True, binarise: bool | None = None,
+                  style: str = "print") -> SynthPage:
     """A synthetic newspaper page, identical for identical arguments on any machine.
 
-    ``columns``: 3..6 chosen by the seed when None. ``degrade``: True for random scan damage at
-    full strength, False for a clean page, or a number in 0..1 scaling the damage (0.3 is
-    mild). ``binarise``: None lets the seed decide (a quarter of degraded pages).
-    The layout and text depend only on seed, size and columns, not on the degradation.
+    ``columns``: chosen by the seed within the style's range when None (3..6 for "print",
+    6..8 for "microfilm"). ``degrade``: True for random scan damage at full strength, False
+    for a clean page, or a number in 0..1 scaling the damage (0.3 is mild). ``binarise``:
+    None lets the seed decide (a quarter of degraded print pages; microfilm pages are grey unless asked).
+    The layout and text depend only on seed, size, columns and style, not on the degradation.
     """
     strength = float(degrade)
     if not 0 <= strength <= 1:
         raise ValueError(f"degrade must be a bool or a number in 0..1, not {degrade!r}")
+    if style not in STYLES:
+        raise ValueError(f"style must be one of {', '.join(STYLES)}, not {style!r}")
+    look = STYLES[style]
     layout_rng, render_rng, scan_rng, gutter_rng = (np.random.default_rng([seed, stream]) for stream in range(4))
-    columns = columns or int(layout_rng.integers(3, 7))
-    gutter = float(gutter_rng.uniform(*GUTTER))
-    drawing = render(make_layout(layout_rng, width, height, columns, gutter), render_rng)
+    columns = columns or int(layout_rng.integers(*look.columns))
+    gutter = float(gutter_rng.uniform(*look.gutter))
+    layout = make_layout(layout_rng, width, height, columns, gutter, look.rule_weight)
+    drawing = render(layout, render_rng, look.body_size)
 
-    if binarise is None:
-        binarise = strength > 0 and bool(scan_rng.random() < BINARISED_SHARE)
-    damage = scanner.sample(scan_rng, strength, binarise)
+    if look.microfilm:
+        damage = scanner.sample_microfilm(scan_rng, strength, bool(binarise))
+    else:
+        if binarise is None:
+            binarise = strength > 0 and bool(scan_rng.random() < BINARISED_SHARE)
+        damage = scanner.sample(scan_rng, strength, binarise)
     image, labels, matrix = scanner.scan(drawing.coverage, _labels(drawing), damage, scan_rng)
 
     def moved(box: BBox) -> tuple[BBox, Polygon]:

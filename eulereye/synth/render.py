@@ -53,7 +53,7 @@ class Drawing:
 
 
 class _Painter:
-    def __init__(self, layout: Layout, rng: np.random.Generator):
+    def __init__(self, layout: Layout, rng: np.random.Generator, body_size: tuple[float, float]):
         self.layout = layout
         self.rng = rng
         self.canvas = Image.new("L", (layout.width, layout.height), 0)
@@ -61,7 +61,7 @@ class _Painter:
         self.sections: list[Drawn] = []
         self.rules: list[BBox] = list(layout.rules)
         scale = layout.width / 1700
-        self.body_size = round(scale * rng.uniform(*BODY_SIZE))
+        self.body_size = round(scale * rng.uniform(*body_size))
         self.body_font = font(BODY_FONTS[int(rng.integers(len(BODY_FONTS)))], self.body_size)
         self.headline_name = HEADLINE_FONTS[int(rng.integers(len(HEADLINE_FONTS)))]
         self.leading = round(self.body_size * LEADING)
@@ -284,8 +284,9 @@ def _engraving(rng: np.random.Generator, width: int, height: int) -> np.ndarray:
     return ink
 
 
-def render(layout: Layout, rng: np.random.Generator) -> Drawing:
-    painter = _Painter(layout, rng)
+def render(layout: Layout, rng: np.random.Generator, body_size: tuple[float, float] = BODY_SIZE) -> Drawing:
+    """``body_size``: the range the body font size is drawn from, in px for a 1700 px wide page."""
+    painter = _Painter(layout, rng, body_size)
     painter.masthead()
     for item in layout.items:
         (painter.advert if item.kind == "advert" else painter.article)(item)

@@ -24,6 +24,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from eulereye.errors import UsageError
 from eulereye.evaluation.scores import detection_scores
 from eulereye.logs import get_logger
 from eulereye.model import BBox
@@ -31,6 +32,7 @@ from eulereye.segment.fcn import (
     CLASS_KINDS, CLASSES, FcnConfig, build_model, make_target, masks_to_regions,
     page_to_input, require_torch, save_checkpoint,
 )
+from eulereye.synth.page import STYLES, generate_page
 from eulereye.training.settings import TrainSettings
 
 # Rules are thin and rare, headlines rarer than body text: weigh them up so they are learnt.
@@ -52,9 +54,7 @@ class Sample:
 
 def synth_page(seed: int, settings: TrainSettings):
     """Gray image, per-pixel labels and (bbox, kind) of the sections of generated page ``seed``."""
-    from eulereye.synth import generate_page
-
-    page = generate_page(seed, width=settings.page_width, height=settings.page_height)
+    page = generate_page(seed, width=settings.page_width, height=settings.page_height, style=settings.style)
     return page.image, page.labels, [(tuple(s.bbox), s.kind) for s in page.sections]
 
 
@@ -75,7 +75,7 @@ def load_samples(seeds: range, settings: TrainSettings, config: FcnConfig) -> li
 
 
 def _cached_sample(seed: int, cache: Path, settings: TrainSettings, config: FcnConfig) -> Sample:
-    path = cache / f"{settings.page_width}x{settings.page_height}-{config.input_long_side}-{seed}.npz"
+    path = cache / f"{settings.style}-{settings.page_width}x{settings.page_height}-{config.input_long_side}-{seed}.npz"
     if path.exists():
         data = np.load(path, allow_pickle=False)
         kinds = [str(k) for k in data["kinds"]]
@@ -102,18 +102,33 @@ def random_batch(samples: list[Sample], settings: TrainSettings, rng: np.random.
     for n in range(settings.batch):
         sample = samples[rng.integers(len(samples))]
         scale = float(np.exp(rng.uniform(*np.log(CROP_SCALE))))
-        image = cv2.resize(sample.image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-        th, tw = image.shape[0] // 2, image.shape[1] // 2
-        target = cv2.resize(sample.target, (tw, th), interpolation=cv2.INTER_NEAREST)
-        ty = rng.integers(max(1, th - crop // 2 + 1))
-        tx = rng.integers(max(1, tw - crop // 2 + 1))
-        patch = image[2 * ty:2 * ty + crop, 2 * tx:2 * tx + crop]
+        th, tw = round(sample.image.shape[0] * scale) // 2, round(sample.image.shape[1] * scale) // 2
+        ty = int(rng.integers(max(1, th - crop // 2 + 1)))
+        tx = int(rng.integers(max(1, tw - crop // 2 + 1)))
+        patch = scaled_window(sample.image, scale, (2 * ty, 2 * tx), crop, cv2.INTER_AREA)
         ink = 1.0 - patch.astype(np.float32) / 255.0
         ink = np.clip(ink * rng.uniform(0.7, 1.1) + rng.normal(0, 0.03, ink.shape), 0, 1)
         xs[n, 0, :patch.shape[0], :patch.shape[1]] = ink
-        t = target[ty:ty + crop // 2, tx:tx + crop // 2]
+        t = scaled_window(sample.target, scale, (ty, tx), crop // 2, cv2.INTER_NEAREST)
         ys[n, :t.shape[0], :t.shape[1]] = t
     return xs, ys
+
+
+def scaled_window(image: np.ndarray, scale: float, corner: tuple[int, int], size: int,
+                  interpolation: int) -> np.ndarray:
+    """``image`` scaled by ``scale``, cut to the ``size`` x ``size`` window at ``corner`` (top,
+    left; smaller at the scaled image's edge), to within a sub-pixel shift. Only the part of
+    ``image`` under the window is scaled: a batch of 8 crops from 2048 px pages takes 27 ms
+    instead of 100 ms (the step itself, forward and backward, about 650 ms on 2 cores)."""
+    top, left = corner
+    height, width = round(image.shape[0] * scale), round(image.shape[1] * scale)
+    bottom, right = min(height, top + size), min(width, left + size)
+    y0, x0 = int(top / scale), int(left / scale)
+    y1 = min(image.shape[0], int(np.ceil(bottom / scale)) + 1)
+    x1 = min(image.shape[1], int(np.ceil(right / scale)) + 1)
+    part = cv2.resize(image[y0:y1, x0:x1], None, fx=scale, fy=scale, interpolation=interpolation)
+    dy, dx = top - round(y0 * scale), left - round(x0 * scale)
+    return part[dy:dy + bottom - top, dx:dx + right - left]
 
 
 def validate(model, samples: list[Sample], config: FcnConfig) -> dict[str, float]:
@@ -156,9 +171,12 @@ def learning_rate(step: int, settings: TrainSettings) -> float:
     return settings.lr * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * progress)))
 
 
-def train(settings: TrainSettings, *, resume: bool = False, config: FcnConfig = FcnConfig()) -> dict[str, float]:
+def train(settings: TrainSettings, *, resume: bool = False) -> dict[str, float]:
     """Run (or continue) a training run; returns the best validation metrics."""
     torch = require_torch("eulereye train")
+    if settings.style not in STYLES:
+        raise UsageError(f"--style must be one of {', '.join(STYLES)}, not {settings.style!r}")
+    config = FcnConfig(input_long_side=settings.input_long_side)
 
     log = get_logger(run=settings.out)
     torch.set_num_threads(settings.threads)

@@ -27,3 +27,17 @@ def test_synth_refuses_bad_usage(tmp_path, args):
     with pytest.raises(SystemExit) as exit_info:
         main(["synth", str(tmp_path), *args])
     assert exit_info.value.code == 2
+
+
+def test_synth_makes_microfilm_like_pages(tmp_path):
+    assert main(["synth", str(tmp_path), "--pages", "1", "--seed", "3", "--width", "1300",
+                 "--height", "1750", "--style", "microfilm"]) == 0
+    truth = json.loads((tmp_path / "ground-truth" / "page-3.gt.json").read_text())
+    assert len({s["bbox"][0] for s in truth["sections"] if s["kind"] == "text"}) >= 6
+
+
+def test_synth_names_the_styles_when_one_is_unknown(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["synth", str(tmp_path), "--style", "tintype"])
+    assert exit_info.value.code == 2
+    assert "--style must be one of print, microfilm" in capsys.readouterr().err

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from dataclasses import replace
 
 import cv2
 import numpy as np
@@ -11,6 +12,7 @@ from rapidfuzz.distance import Levenshtein
 
 from eulereye.model import REGION_KINDS
 from eulereye.synth import generate_page
+from eulereye.synth import degrade as scanner
 from eulereye.synth.page import BODY, GRAPHIC, HEADLINE, RULE
 
 SMALL = {"width": 900, "height": 1300}
@@ -121,3 +123,47 @@ def test_everything_above_a_full_width_rule_is_read_before_anything_below_it():
             sides = [s.bbox[1] >= rule_bottom for s in page.sections]
             assert all(a <= b for a, b in zip(sides, sides[1:])), f"seed {seed}: order crosses the rule at y={rule_top}"
             assert all(s.bbox[3] <= rule_top for s, below in zip(page.sections, sides) if not below)
+
+
+def _rule_weights(page) -> set[int]:
+    """Thickness in px of the page's rules, horizontal and vertical."""
+    return {min(x1 - x0, y1 - y0) for x0, y0, x1, y1 in (r.bbox for r in page.rules)}
+
+
+def test_microfilm_style_draws_dense_narrow_columns_with_hairline_rules_in_grey_jpeg():
+    """Like an NDNP microfilm scan: 6-8 columns of small type, 1 px rules, soft grey, JPEG
+    blocks; the print style's pages have fewer, wider columns and heavier type."""
+    size = {"width": 2600, "height": 3500}
+    microfilm = generate_page(4, **size, style="microfilm", degrade=False)
+    print_page = generate_page(4, **size, degrade=False)
+    columns = {s.bbox[0] // 40 for s in microfilm.sections if s.kind == "text"}
+    assert len(columns) >= 6
+    assert max(_rule_weights(microfilm)) <= 2  # hairlines; the masthead's rule is doubled
+    assert max(_rule_weights(print_page)) >= 4
+
+    def line_height(page) -> float:
+        return float(np.median([line.bbox[3] - line.bbox[1] for s in page.sections if s.kind == "text"
+                                for line in s.lines]))
+    assert line_height(microfilm) < 0.5 * line_height(print_page)
+
+    scanned = generate_page(4, **size, style="microfilm")
+    assert len(np.unique(scanned.image)) > 64  # grey, not bilevel
+    assert scanned.text == microfilm.text  # damage never changes the layout
+    assert np.array_equal(scanned.image, generate_page(4, **size, style="microfilm").image)
+
+
+def test_microfilm_damage_ends_in_jpeg_compression():
+    rng = np.random.default_rng(0)
+    damage = scanner.sample_microfilm(rng, 1.0)
+    assert 20 <= damage.jpeg_quality <= 90 and not damage.binarise
+    coverage = np.zeros((64, 64), np.uint8)
+    coverage[20:44, 20:44] = 255
+    image, _, _ = scanner.scan(coverage, np.zeros_like(coverage), replace(damage, skew=0.0), rng)
+    blocks = cv2.imdecode(cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, damage.jpeg_quality])[1],
+                          cv2.IMREAD_GRAYSCALE)
+    assert np.abs(image.astype(int) - blocks).mean() < 2  # already JPEG at that quality: re-encoding barely moves it
+
+
+def test_an_unknown_style_is_refused():
+    with pytest.raises(ValueError, match="style must be one of print, microfilm"):
+        generate_page(1, **SMALL, style="daguerreotype")
