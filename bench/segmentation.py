@@ -36,7 +36,6 @@ SEGMENTERS = ("classical", "fcn", "tesseract-blocks")
 # Targets from issue 3, checked on the real newspaper pages.
 MAX_STRADDLE, MIN_COVERAGE = 0.02, 0.90
 SYNTH_SEED = 7_000_000  # generated test pages: seeds no training run uses
-MICROFILM_SIZE = {"width": 2600, "height": 3500}  # a 150 dpi broadsheet, as the FCN trains on
 TIMING_PAGE = Path("loc") / "highland-recorder-1895-12-13-p1.jpg"
 
 
@@ -91,8 +90,10 @@ def real_pages(folder: Path) -> list[tuple[str, Path, Path]]:
 
 def synth_pages(count: int, folder: Path, style: str) -> list[tuple[str, Path, Path]]:
     from eulereye.synth import generate_page, write_ground_truth
+    from eulereye.training.settings import TrainSettings
 
-    size = MICROFILM_SIZE if style == "microfilm" else {}
+    # Microfilm pages at the size the FCN trains on (a 150 dpi broadsheet).
+    size = {"width": TrainSettings.page_width, "height": TrainSettings.page_height} if style == "microfilm" else {}
     pages = []
     for seed in range(SYNTH_SEED, SYNTH_SEED + count):
         name = f"synth-{style}-{seed}"

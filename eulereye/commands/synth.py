@@ -44,12 +44,14 @@ def run(args: argparse.Namespace) -> int:
     from eulereye.errors import UsageError
     from eulereye.logs import get_logger
     from eulereye.synth import generate_page, write_ground_truth
-    from eulereye.synth.page import STYLES
+    from eulereye.synth.page import style_named
 
     if args.pages < 1 or args.seed < 0 or min(args.width, args.height) < 300:
         raise UsageError("--pages must be >= 1, --seed >= 0, --width and --height >= 300")
-    if args.style not in STYLES:
-        raise UsageError(f"--style must be one of {', '.join(STYLES)}, not {args.style!r}")
+    try:
+        style_named(args.style)
+    except ValueError as exc:
+        raise UsageError(f"--{exc}") from None
     log = get_logger()
     for seed in range(args.seed, args.seed + args.pages):
         started = time.perf_counter()

@@ -38,6 +38,15 @@ STYLES = {
     "microfilm": Style(columns=(6, 9), gutter=(0.004, 0.009), body_size=(8, 11), rule_weight=1, microfilm=True),
 }
 
+
+
+def style_named(name: str) -> Style:
+    """The style called ``name``; a ValueError naming the styles for any other."""
+    if name not in STYLES:
+        raise ValueError(f"style must be one of {', '.join(STYLES)}, not {name!r}")
+    return STYLES[name]
+
+
 Polygon = tuple[tuple[int, int], ...]
 
 
@@ -89,9 +98,7 @@ def generate_page(seed: int, *, width: int = 1700, height: int = 2400, columns: 
     strength = float(degrade)
     if not 0 <= strength <= 1:
         raise ValueError(f"degrade must be a bool or a number in 0..1, not {degrade!r}")
-    if style not in STYLES:
-        raise ValueError(f"style must be one of {', '.join(STYLES)}, not {style!r}")
-    look = STYLES[style]
+    look = style_named(style)
     layout_rng, render_rng, scan_rng, gutter_rng = (np.random.default_rng([seed, stream]) for stream in range(4))
     columns = columns or int(layout_rng.integers(*look.columns))
     gutter = float(gutter_rng.uniform(*look.gutter))

@@ -32,7 +32,7 @@ from eulereye.segment.fcn import (
     CLASS_KINDS, CLASSES, FcnConfig, build_model, make_target, masks_to_regions,
     page_to_input, require_torch, save_checkpoint,
 )
-from eulereye.synth.page import STYLES, generate_page
+from eulereye.synth.page import generate_page, style_named
 from eulereye.training.settings import TrainSettings
 
 # Rules are thin and rare, headlines rarer than body text: weigh them up so they are learnt.
@@ -174,8 +174,10 @@ def learning_rate(step: int, settings: TrainSettings) -> float:
 def train(settings: TrainSettings, *, resume: bool = False) -> dict[str, float]:
     """Run (or continue) a training run; returns the best validation metrics."""
     torch = require_torch("eulereye train")
-    if settings.style not in STYLES:
-        raise UsageError(f"--style must be one of {', '.join(STYLES)}, not {settings.style!r}")
+    try:
+        style_named(settings.style)
+    except ValueError as exc:
+        raise UsageError(f"--{exc}") from None
     config = FcnConfig(input_long_side=settings.input_long_side)
 
     log = get_logger(run=settings.out)

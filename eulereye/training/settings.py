@@ -20,7 +20,7 @@ class TrainSettings:
     threads: int = 2
     page_width: int = 2600
     page_height: int = 3500
-    style: str = "microfilm"  # eulereye.synth.STYLES: the kind of page generated
+    style: str = "microfilm"  # eulereye.synth.page.STYLES: the kind of page generated
     input_long_side: int = 2048  # the network sees the page scaled to this many px
 
     @classmethod
