@@ -12,7 +12,7 @@ import multiprocessing
 import os
 import signal
 import threading
-from concurrent.futures import Future
+from concurrent.futures import Executor, Future
 from pathlib import Path
 
 from eulereye.config import DEFAULT_MAX_PIXELS
@@ -132,3 +132,18 @@ def run_isolated(start, call, label: str) -> Future:
 
     threading.Thread(target=watch, name=f"alone-{process.pid}", daemon=True).start()
     return future
+
+
+def kill_child_processes() -> None:
+    """SIGKILL this process's children: a pool's processes ignore SIGTERM (their parent decides
+    when they stop), and nothing runs alone beside a pool."""
+    for child in multiprocessing.active_children():
+        child.kill()
+
+
+def stop_pool(pool: Executor) -> None:
+    """Stop ``pool`` now, pages in flight and all, and wait until its manager thread has ended.
+    Not waiting for that thread would leave it closing its wake-up pipe while Python 3.11's exit
+    hook writes to the same pipe (without the pool's lock): an EBADF traceback at exit."""
+    kill_child_processes()
+    pool.shutdown(wait=True, cancel_futures=True)

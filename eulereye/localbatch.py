@@ -25,7 +25,7 @@ from functools import partial
 from pathlib import Path
 
 from eulereye.errors import CONFIGURATION, BadImageError, ConfigurationError, PageCrashedError, classify
-from eulereye.isolation import run_isolated
+from eulereye.isolation import kill_child_processes, run_isolated, stop_pool
 from eulereye.logs import get_logger
 from eulereye.outputs.store import LocalStore
 from eulereye.pipeline import FileOutcome, Options, Pipeline
@@ -138,9 +138,7 @@ class ParallelInputs:
                 self._collect()
                 self._enforce_deadlines()
         finally:
-            self.pool.shutdown(wait=False, cancel_futures=True)
-            for child in multiprocessing.active_children():  # a stopped batch leaves none behind
-                child.kill()
+            stop_pool(self.pool)  # a stopped batch leaves no process behind
 
     def _start(self, item: Input) -> None:
         self.on_start(item)
@@ -175,8 +173,8 @@ class ParallelInputs:
                              if attempt.timed_out else exc)
             else:
                 self.on_done(attempt.item, outcome)
-        if broken:
-            self.pool.shutdown(wait=False, cancel_futures=True)
+        if broken:  # its processes are gone; its manager thread is ending on its own
+            self.pool.shutdown(wait=True)
             self.pool = self._new_pool()
 
     def _overran(self) -> str:
@@ -197,6 +195,5 @@ class ParallelInputs:
                       page_timeout=self.page_timeout, alone=attempt.alone)
             if attempt.alone:
                 future.kill()
-            else:  # the pool's processes (nothing runs alone beside the pool)
-                for child in multiprocessing.active_children():
-                    child.kill()
+            else:
+                kill_child_processes()

@@ -30,7 +30,6 @@ process or alone, is ``eulereye.pagework``.
 
 from __future__ import annotations
 
-import multiprocessing
 import signal
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -39,7 +38,7 @@ from dataclasses import dataclass, field
 
 from eulereye.config import Settings
 from eulereye.errors import ConfigurationError, PageCrashedError
-from eulereye.isolation import pixel_limits
+from eulereye.isolation import kill_child_processes, pixel_limits, stop_pool
 from eulereye.logs import get_logger
 from eulereye.messages import PageJob, parse_message
 from eulereye.outputs.naming import page_name
@@ -80,12 +79,6 @@ class InFlight:
 
 def process_pool(settings: Settings, slots: int):
     return ProcessPoolExecutor(max_workers=slots, initializer=init_process, initargs=(settings,))
-
-
-def kill_pool_processes() -> None:
-    """SIGKILL the pool's processes (no page runs alone while pool pages are in flight)."""
-    for child in multiprocessing.active_children():
-        child.kill()
 
 
 class Worker:
@@ -216,7 +209,7 @@ class Worker:
         if self.pool_broken:  # a pool process died (out of memory?): start a fresh pool
             # The broken pool's other processes ignore SIGTERM and would finish their pages
             # while those run again alone: a page done twice. They die first.
-            kill_pool_processes()
+            stop_pool(self.executor)
             self.executor = self.executor_factory(self.settings, self.slots)
             self.pool_broken = False
 
@@ -306,7 +299,7 @@ class Worker:
                 else:
                     pool_overdue = True
         if pool_overdue:
-            kill_pool_processes()
+            kill_child_processes()
 
     # -- the message ------------------------------------------------------------------------------
     def _extend_visibility(self) -> None:
@@ -337,9 +330,8 @@ class Worker:
         self.in_flight.clear()
 
     def _shutdown(self) -> None:
-        self.executor.shutdown(wait=False, cancel_futures=True)
-        for child in multiprocessing.active_children():  # pages abandoned after the grace period
-            child.terminate()
+        # Pages still running were released for another worker after the grace period.
+        stop_pool(self.executor)
 
 
 def main(settings: Settings) -> int:
