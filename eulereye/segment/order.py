@@ -255,13 +255,28 @@ def _least_blocked_cut(
     tall = np.array([r.bbox[3] - r.bbox[1] for r in regions], dtype=float)
     left = (centres[None, :] < candidates[:, None]) @ tall
     side = np.minimum(left, tall.sum() - left)
-    usable = np.flatnonzero((blocked <= max_blocked * span) & (side >= MIN_SIDE * span))
+    usable = np.flatnonzero((blocked <= max_blocked * span) & (side >= MIN_SIDE * span)
+                            & ~_heads_a_side(regions, candidates))
     if not usable.size:
         return [regions]
     clearance = _clearance(candidates, centres)
     best = usable[np.lexsort((-clearance[usable], blocked[usable]))[0]]
     return [[r for r, c in zip(regions, centres) if c < candidates[best]],
             [r for r, c in zip(regions, centres) if c >= candidates[best]]]
+
+
+def _heads_a_side(regions: list[Region], candidates: np.ndarray) -> np.ndarray:
+    """For each candidate column line, whether a region across it ends above every region on
+    one side of it: a heading over that side (a table's title over its columns), not a region
+    read across a gutter, so no column cut goes through it."""
+    boxes = np.array([r.bbox for r in regions], dtype=float)
+    lines = candidates[:, None]
+    across = (boxes[None, :, 0] < lines) & (lines < boxes[None, :, 2])
+    left_top = np.where(boxes[None, :, 2] <= lines, boxes[None, :, 1], np.inf).min(axis=1)
+    right_top = np.where(boxes[None, :, 0] >= lines, boxes[None, :, 1], np.inf).min(axis=1)
+    side_top = np.maximum(left_top, right_top)  # the lower of the two sides' first regions
+    side_top[np.isinf(side_top)] = -np.inf  # a side with nothing wholly on it is headed by nothing
+    return (across & (boxes[None, :, 3] <= side_top[:, None])).any(axis=1)
 
 
 def _line_blocking(

@@ -209,3 +209,53 @@ def test_a_torn_off_column_rule_still_parts_the_columns_below_it():
     assert lines[8][1] > lines_end
     texts = [r.bbox for r in SEGMENTER.segment(page) if r.kind == "text"]
     assert texts and not [b for b in texts if b[0] < 500 and b[2] > 560]
+
+
+def leaning_rule_page(lean, lines=40, height=1800):
+    """Two columns with a rule between them that leans ``lean`` px over its length, the left
+    column's lines following it (a page bent on the film), their ends 12 px from the rule.
+    Returns the page and the right end of the left column's first line."""
+    rows = [(0, (WORDS * 9)[i : i + 8]) for i in range(lines)]
+    page, _ = column_page(rows, x0=590, x1=1000, height=height)
+    pitch = round(1.3 * 28)
+    for i, row in enumerate(rows):
+        x1 = 540 - round(lean * i / lines)
+        line, _ = column_page([row], x0=x1 - 420, x1=x1, top=200 + i * pitch, height=height)
+        page = np.minimum(page, line)
+    page = page.copy()
+    cv2.line(page, (552, 190), (552 - lean, 190 + lines * pitch), 0, 2)
+    first_line_end = int(np.flatnonzero((page[200:228, :545] < 128).any(axis=0)).max()) + 1
+    return page, first_line_end
+
+
+def test_lines_beside_a_leaning_rule_keep_their_last_letters():
+    # The rule's box is wider than a rule and takes in the ends of the lines beside it; the
+    # whole box was masked as rule, and the section's box cut off their last letters (Beaver
+    # County News 1916: 'theatr', 'Manage', 'popula').
+    page, line_end = leaning_rule_page(24)
+    texts = sorted(r.bbox for r in SEGMENTER.segment(page) if r.kind == "text")
+    assert len(texts) == 2
+    assert line_end <= texts[0][2] < 552  # the letters in, the rule out
+
+
+def test_the_pieces_of_a_broken_column_rule_are_one_rule():
+    # Beaver County News 1916: a column rule broken for two lines at a tear was two rules;
+    # the section crossing it was cut at the break, through the line set there, and both
+    # halves of that line were dropped as cut by their crops.
+    from eulereye.segment.classical.masks import _rejoined
+
+    letter = 17.0
+    pieces = [(721, 3033, 728, 3482), (720, 3517, 726, 4058), (721, 4730, 728, 5699), (1325, 2981, 1333, 3930)]
+    assert sorted(_rejoined(pieces, 2.5 * letter)) == [(720, 3033, 728, 4058), (721, 4730, 728, 5699),
+                                                        (1325, 2981, 1333, 3930)]
+
+
+def test_a_section_margin_stops_short_of_a_rule():
+    # Tesseract reads the edge of a column rule at the side of a crop as letters and misreads
+    # the lines beside it ('before Justice ore Justice Rowland': Evening Star 1862).
+    from eulereye.segment.classical.segmenter import _padded
+
+    rules = np.zeros((400, 300), np.uint8)
+    rules[:, 203:206] = 255
+    (box,) = _padded([(50, 100, 200, 300)], size=20.0, rules_mask=rules)
+    assert box == (44, 94, 203, 306)  # a margin of 6 px, but only up to the rule on the right

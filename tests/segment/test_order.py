@@ -91,3 +91,15 @@ def test_a_short_line_at_a_column_edge_does_not_move_the_gutter():
     lower_left, lower_right = Region((0, 680, 420, 1300), "text"), Region((460, 680, 880, 1300), "text")
     ordered = order_regions([lower_right, short, upper_right, lower_left, upper_left], W, H)
     assert ordered == [upper_left, short, lower_left, upper_right, lower_right]
+
+
+def test_a_title_line_across_a_column_line_above_the_columns_is_read_before_them():
+    # A table's title runs across the line between its columns, a little below a running
+    # head that starts right of that line (a 1761 book page). The line is blocked only by
+    # the title's height, but the title heads the columns: no column cut goes through it.
+    running_head = Region((676, 209, 1083, 271), "text")
+    title = Region((386, 360, 1383, 414), "text")
+    left = [Region((254, 470, 671, 976), "text"), Region((243, 1032, 676, 1535), "text")]
+    right = Region((700, 470, 1380, 1535), "text")
+    ordered = order_regions([right, *left, title, running_head], 1600, 2200)
+    assert ordered == [running_head, title, *left, right]

@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 
 from eulereye.ink import MIN_CONTRAST, horizontal_rules, letter_height, otsu_ink, vertical_rules
-from eulereye.model import BBox
+from eulereye.model import BBox, union
 
 COLUMN_RULE_LENGTH = 0.025  # share of the page height: a printed column rule is this long ...
 COLUMN_RULE_WIDTH = 0.003  # ... and this thin (share of the page width), found at full resolution
@@ -24,6 +24,7 @@ SPECK = 0.35  # ink components smaller than this in both directions are noise
 PICTURE_SIZE = 4.0  # ink shapes taller than this are a picture unless they form a text row
 PICTURE_INK = 0.1  # ... and cover at least this share of their box (else: a frame, dropped)
 BORDER_ELONGATION = 8  # tall shapes more elongated than this are scan borders, not pictures
+BROKEN_RULE = 2.5  # letters: a vertical rule resumed this close below another is the same rule
 
 
 def page_rules(gray: np.ndarray, letter: float) -> tuple[list[BBox], list[BBox]]:
@@ -35,7 +36,23 @@ def page_rules(gray: np.ndarray, letter: float) -> tuple[list[BBox], list[BBox]]
     height, width = gray.shape
     length = round(max(COLUMN_RULE_LENGTH * height, RULE_LENGTH * letter))
     thickness = max(3.0, COLUMN_RULE_WIDTH * width)
-    return vertical_rules(gray, length, thickness), horizontal_rules(gray, length, thickness)
+    vertical = _rejoined(vertical_rules(gray, length, thickness), BROKEN_RULE * letter)
+    return vertical, horizontal_rules(gray, length, thickness)
+
+
+def _rejoined(rules: list[BBox], gap: float) -> list[BBox]:
+    """Vertical ``rules`` with the pieces of a broken one joined: a piece that goes on less
+    than ``gap`` below another, in line with it (a tear, a worn plate). Left in pieces, the
+    rule would cut a section at the break, through the line of text set there."""
+    joined: list[BBox] = []
+    for rule in sorted(rules, key=lambda box: box[1]):
+        above = next((i for i, other in enumerate(joined)
+                      if rule[0] <= other[2] and other[0] <= rule[2] and rule[1] - other[3] <= gap), None)
+        if above is None:
+            joined.append(rule)
+        else:
+            joined[above] = union([joined[above], rule])
+    return joined
 
 
 def body_size(ink: np.ndarray) -> float:
@@ -84,11 +101,33 @@ def find_rules(ink: np.ndarray, size: float, page_rules: list[BBox]) -> tuple[np
         boxes += [_stat_box(row) for row in stats[keep]]
     reach = round(size)  # a rule broken for a line (worn, or a line set across it) goes on
     for x0, y0, x1, y1 in page_rules:
-        if y1 - y0 >= x1 - x0:
-            mask[max(0, y0 - reach):y1 + reach, x0:x1] = 255
-        else:
+        if y1 - y0 < x1 - x0:
             mask[y0:y1, max(0, x0 - reach):x1 + reach] = 255
+        elif x1 - x0 > thickness + 2:
+            _trace_crooked_rule(mask, ink, (x0, max(0, y0 - reach), x1, min(mask.shape[0], y1 + reach)), size, thickness)
+        else:
+            mask[max(0, y0 - reach):y1 + reach, x0:x1] = 255
     return cv2.dilate(mask, kernel(3, 3)), boxes + list(page_rules)
+
+
+def _trace_crooked_rule(mask: np.ndarray, ink: np.ndarray, box: BBox, size: float, thickness: float) -> None:
+    """Mark in ``mask`` a vertical rule whose box is wider than a rule: one bent or tilted on
+    the film, its box taking in the ends of the lines beside it. The rule is traced row by row
+    (the tall ink runs in the box; across a gap, the line between its ends) and only that
+    marked, so those lines keep their last letters."""
+    x0, y0, x1, y1 = box
+    runs = cv2.morphologyEx(ink[y0:y1, x0:x1], cv2.MORPH_OPEN, kernel(1, 2 * size)) > 0
+    counts = runs.sum(axis=1)
+    seen = np.flatnonzero(counts)
+    if seen.size == 0:  # too faint on the working copy to trace: the whole box
+        mask[y0:y1, x0:x1] = 255
+        return
+    centres = (runs[seen] @ np.arange(x1 - x0)) / counts[seen]
+    middle = np.interp(np.arange(y1 - y0), seen, centres)
+    band = np.abs(np.arange(x1 - x0)[None, :] - middle[:, None]) <= thickness / 2
+    # The rule's own ink with its blurred edges, which would otherwise join the lines beside it.
+    edges = cv2.dilate(runs.astype(np.uint8), kernel(5, 1)) > 0
+    mask[y0:y1, x0:x1][band | edges] = 255
 
 
 def _stat_box(row: np.ndarray) -> BBox:
