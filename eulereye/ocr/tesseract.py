@@ -20,7 +20,7 @@ import cv2
 import numpy as np
 
 from eulereye.ink import letter_height, otsu_ink
-from eulereye.model import Line, Region, Word
+from eulereye.model import BBox, Line, Region, Word
 
 # White margin around each crop: Tesseract finds text touching the image edge less reliably.
 CROP_MARGIN = 12
@@ -39,6 +39,9 @@ OTSU = 0
 # (within EDGE_TOUCH pixels), is cut by the crop: half of a neighbouring section's line.
 CUT_LINE = 0.7
 EDGE_TOUCH = 2
+# ... unless Tesseract is this sure of its words (mean confidence) and no other crop reads the
+# line: then it is the section's own, short beside a headline or cut by a tear.
+SURE_CUT_LINE = 70
 _api = None  # this process's Tesseract instance
 _api_settings = None  # (lang, thresholding) it was made with
 
@@ -117,24 +120,39 @@ def _read_crop(crop: np.ndarray, offset: tuple[int, int], scale: float, psm: int
         lines[-1].words.append(Word(text, round(word.Confidence(level), 2),
                                     (offset[0] + math.floor(x0), offset[1] + math.floor(y0),
                                      offset[0] + math.ceil(x1), offset[1] + math.ceil(y1))))
-    return _without_cut_lines([line for line in lines if line.words], offset, crop.shape[0] / scale)
+    return [line for line in lines if line.words]
 
 
-def _without_cut_lines(lines: list[Line], offset: tuple[int, int], height: float) -> list[Line]:
-    """Without a line the crop's top or bottom edge cuts through: lower than ``CUT_LINE`` of
-    the crop's typical line and touching that edge, it is the half of a neighbouring
-    section's line that the section's box took in (read whole there), and reads as garbage."""
+def _cut_lines(lines: list[Line], box: BBox) -> list[bool]:
+    """Which of a crop's ``lines`` its top or bottom edge cuts through (``box``: the crop on
+    the page): lower than ``CUT_LINE`` of the crop's typical line and touching that edge."""
     if len(lines) < 2:
-        return lines
+        return [False] * len(lines)
     heights = sorted(line.bbox[3] - line.bbox[1] for line in lines)
     typical = heights[len(heights) // 2]
-    top, bottom = offset[1] + EDGE_TOUCH, offset[1] + height - EDGE_TOUCH
+    top, bottom = box[1] + EDGE_TOUCH, box[3] - EDGE_TOUCH
+    return [y1 - y0 < CUT_LINE * typical and (y0 <= top or y1 >= bottom)
+            for _, y0, _, y1 in (line.bbox for line in lines)]
 
-    def cut(line: Line) -> bool:
+
+def without_cut_lines(read: list[list[Line]], boxes: list[BBox]) -> list[list[Line]]:
+    """Each crop's lines without those its edge cuts through (``_cut_lines``): the half of a
+    neighbouring section's line that the section's box took in, read whole there, or garbage.
+    A cut line Tesseract is sure of (``SURE_CUT_LINE``) that no other crop reads whole stays:
+    a body line beside a headline in one section, or a line set across a tear."""
+    cut = [_cut_lines(lines, box) for lines, box in zip(read, boxes)]
+    whole = [(i, line.bbox) for i, lines in enumerate(read) for line, c in zip(lines, cut[i]) if not c]
+
+    def read_elsewhere(i: int, line: Line) -> bool:
         x0, y0, x1, y1 = line.bbox
-        return y1 - y0 < CUT_LINE * typical and (y0 <= top or y1 >= bottom)
+        return any(j != i and min(x1, b[2]) - max(x0, b[0]) > (x1 - x0) / 2 and min(y1, b[3]) > max(y0, b[1])
+                   for j, b in whole)
 
-    return [line for line in lines if not cut(line)]
+    def unsure(line: Line) -> bool:
+        return sum(w.confidence for w in line.words) < SURE_CUT_LINE * len(line.words)
+
+    return [[line for line, c in zip(lines, cut[i]) if not c or not (unsure(line) or read_elsewhere(i, line))]
+            for i, lines in enumerate(read)]
 
 
 class TesseractEngine:
@@ -170,12 +188,13 @@ class TesseractEngine:
         if self.jobs == 1:
             if _api_settings != (self.lang, how.thresholding):
                 _init_worker(self.lang, how.thresholding)
-            return [_read_crop(*crop) for crop in crops]
-        pool = self._pool
-        # Biggest crops first so no core idles at the end waiting on one long column.
-        by_size = sorted(range(len(crops)), key=lambda i: -crops[i][0].size)
-        futures = {i: pool.submit(_read_crop, *crops[i]) for i in by_size}
-        return [futures[i].result() for i in range(len(crops))]
+            read = [_read_crop(*crop) for crop in crops]
+        else:
+            # Biggest crops first so no core idles at the end waiting on one long column.
+            by_size = sorted(range(len(crops)), key=lambda i: -crops[i][0].size)
+            futures = {i: self._pool.submit(_read_crop, *crops[i]) for i in by_size}
+            read = [futures[i].result() for i in range(len(crops))]
+        return without_cut_lines(read, [r.bbox for r in regions])
 
     def _start_pool(self) -> ProcessPoolExecutor:
         """Start the OCR processes now, each loading its model: the pipeline builds the engine

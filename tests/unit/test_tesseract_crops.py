@@ -3,8 +3,8 @@ section's box takes in from its neighbour."""
 
 import pytest
 
-from eulereye.model import Region
-from eulereye.ocr.tesseract import Recognition, TesseractEngine
+from eulereye.model import Line, Region, Word
+from eulereye.ocr.tesseract import Recognition, TesseractEngine, without_cut_lines
 from tests.conftest import column_page, paragraph
 
 
@@ -38,3 +38,23 @@ def test_small_type_is_scaled_up_in_quarter_steps_large_type_is_not():
     assert 3.0 >= scales[9] > scales[16] > scales[24] >= 1.0
     assert all((4 * s).is_integer() for s in scales.values())
     assert Recognition(target_letter=0).scale_for(column_page(paragraph(4), size=9)[0]) == 1.0
+
+
+def line(box, confidence=90.0):  # one word is enough: cut lines are judged by box and confidence
+    return Line([Word("word", confidence, box)])
+
+
+@pytest.mark.parametrize("confidence, neighbour_reads_it, kept", [
+    (90.0, False, True),  # the section's own line, short beside its headline: kept
+    (40.0, False, False),  # unsure: half a line, garbage
+    (90.0, True, False),  # the neighbour reads it whole: not read twice
+])
+def test_a_cut_line_stays_only_when_read_surely_and_nowhere_else(confidence, neighbour_reads_it, kept):
+    # Beaver County News 1916: 'occasions in the past', a body line at the foot of a section
+    # with a large headline, was dropped as cut (it is lower than 70% of the crop's median line).
+    headline, body = line((10, 10, 490, 80)), line((10, 170, 400, 199), confidence)
+    below = [line((10, 230, 450, 262))]
+    if neighbour_reads_it:
+        below.insert(0, line((10, 168, 450, 200)))
+    read = without_cut_lines([[headline, body], below], [(0, 0, 500, 200), (0, 160, 500, 400)])
+    assert (body in read[0]) == kept

@@ -104,7 +104,8 @@ def find_rules(ink: np.ndarray, size: float, page_rules: list[BBox]) -> tuple[np
         if y1 - y0 < x1 - x0:
             mask[y0:y1, max(0, x0 - reach):x1 + reach] = 255
         elif x1 - x0 > thickness + 2:
-            _trace_crooked_rule(mask, ink, (x0, max(0, y0 - reach), x1, min(mask.shape[0], y1 + reach)), size, thickness)
+            reached = (x0, max(0, y0 - reach), x1, min(mask.shape[0], y1 + reach))
+            _trace_crooked_rule(mask, ink, reached, size, thickness)
         else:
             mask[max(0, y0 - reach):y1 + reach, x0:x1] = 255
     return cv2.dilate(mask, kernel(3, 3)), boxes + list(page_rules)
