@@ -236,26 +236,3 @@ def test_lines_beside_a_leaning_rule_keep_their_last_letters():
     texts = sorted(r.bbox for r in SEGMENTER.segment(page) if r.kind == "text")
     assert len(texts) == 2
     assert line_end <= texts[0][2] < 552  # the letters in, the rule out
-
-
-def test_the_pieces_of_a_broken_column_rule_are_one_rule():
-    # Beaver County News 1916: a column rule broken for two lines at a tear was two rules;
-    # the section crossing it was cut at the break, through the line set there, and both
-    # halves of that line were dropped as cut by their crops.
-    from eulereye.segment.classical.masks import _rejoined
-
-    letter = 17.0
-    pieces = [(721, 3033, 728, 3482), (720, 3517, 726, 4058), (721, 4730, 728, 5699), (1325, 2981, 1333, 3930)]
-    assert sorted(_rejoined(pieces, 2.5 * letter)) == [(720, 3033, 728, 4058), (721, 4730, 728, 5699),
-                                                        (1325, 2981, 1333, 3930)]
-
-
-def test_a_section_margin_stops_short_of_a_rule():
-    # Tesseract reads the edge of a column rule at the side of a crop as letters and misreads
-    # the lines beside it ('before Justice ore Justice Rowland': Evening Star 1862).
-    from eulereye.segment.classical.segmenter import _padded
-
-    rules = np.zeros((400, 300), np.uint8)
-    rules[:, 203:206] = 255
-    (box,) = _padded([(50, 100, 200, 300)], size=20.0, rules_mask=rules)
-    assert box == (44, 94, 203, 306)  # a margin of 6 px, but only up to the rule on the right

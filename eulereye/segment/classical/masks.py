@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 
 from eulereye.ink import MIN_CONTRAST, horizontal_rules, letter_height, otsu_ink, vertical_rules
-from eulereye.model import BBox, union
+from eulereye.model import BBox
 
 COLUMN_RULE_LENGTH = 0.025  # share of the page height: a printed column rule is this long ...
 COLUMN_RULE_WIDTH = 0.003  # ... and this thin (share of the page width), found at full resolution
@@ -24,7 +24,6 @@ SPECK = 0.35  # ink components smaller than this in both directions are noise
 PICTURE_SIZE = 4.0  # ink shapes taller than this are a picture unless they form a text row
 PICTURE_INK = 0.1  # ... and cover at least this share of their box (else: a frame, dropped)
 BORDER_ELONGATION = 8  # tall shapes more elongated than this are scan borders, not pictures
-BROKEN_RULE = 2.5  # letters: a vertical rule resumed this close below another is the same rule
 
 
 def page_rules(gray: np.ndarray, letter: float) -> tuple[list[BBox], list[BBox]]:
@@ -36,23 +35,7 @@ def page_rules(gray: np.ndarray, letter: float) -> tuple[list[BBox], list[BBox]]
     height, width = gray.shape
     length = round(max(COLUMN_RULE_LENGTH * height, RULE_LENGTH * letter))
     thickness = max(3.0, COLUMN_RULE_WIDTH * width)
-    vertical = _rejoined(vertical_rules(gray, length, thickness), BROKEN_RULE * letter)
-    return vertical, horizontal_rules(gray, length, thickness)
-
-
-def _rejoined(rules: list[BBox], gap: float) -> list[BBox]:
-    """Vertical ``rules`` with the pieces of a broken one joined: a piece that goes on less
-    than ``gap`` below another, in line with it (a tear, a worn plate). Left in pieces, the
-    rule would cut a section at the break, through the line of text set there."""
-    joined: list[BBox] = []
-    for rule in sorted(rules, key=lambda box: box[1]):
-        above = next((i for i, other in enumerate(joined)
-                      if rule[0] <= other[2] and other[0] <= rule[2] and rule[1] - other[3] <= gap), None)
-        if above is None:
-            joined.append(rule)
-        else:
-            joined[above] = union([joined[above], rule])
-    return joined
+    return vertical_rules(gray, length, thickness), horizontal_rules(gray, length, thickness)
 
 
 def body_size(ink: np.ndarray) -> float:

@@ -82,7 +82,7 @@ def analyse(ink: np.ndarray, size: float, columns: list[BBox] = (), bands: list[
     boxes = [(box, kind) for box, kind in boxes if not _edge_sliver(box, ink.shape[1], size)]
     boxes = drop_drawn_words(boxes, ink.shape)
     boxes = absorb_overlapping(boxes)
-    padded = _padded([box for box, _ in boxes], size, rules_mask)
+    padded = _padded([box for box, _ in boxes], size, ink.shape)
     regions = [Region(box, kind) for box, (_, kind) in zip(padded, boxes)]
     return Layout(regions, rules)
 
@@ -104,16 +104,14 @@ def absorb_overlapping(boxes: list[tuple[BBox, str]]) -> list[tuple[BBox, str]]:
     return [(union([boxes_only[i] for i in group]), boxes[group[0]][1]) for group in groups]
 
 
-def _padded(boxes: list[BBox], size: float, rules_mask: np.ndarray) -> list[BBox]:
+def _padded(boxes: list[BBox], size: float, shape: tuple[int, int]) -> list[BBox]:
     """Each box with a margin of ``BOX_PAD`` letters (OCR wants some paper around text), but
-    sideways never past the middle of the gap to a box beside it (in a narrow gutter the
-    margin would take in the edge of the next column's letters) nor onto a rule (Tesseract
-    reads the edge of a column rule at a crop's side as letters, and misreads the lines)."""
+    sideways never past the middle of the gap to a box beside it: in a narrow gutter the
+    margin would take in the edge of the next column's letters."""
     pad = round(BOX_PAD * size)
-    height, width = rules_mask.shape
     padded = []
     for i, (x0, y0, x1, y1) in enumerate(boxes):
-        left, right = max(0, x0 - pad), min(width, x1 + pad)
+        left, right = max(0, x0 - pad), min(shape[1], x1 + pad)
         for j, other in enumerate(boxes):
             if j == i or min(y1, other[3]) <= max(y0, other[1]):
                 continue  # not beside this box
@@ -121,10 +119,7 @@ def _padded(boxes: list[BBox], size: float, rules_mask: np.ndarray) -> list[BBox
                 right = min(right, max(x1, (x1 + other[0]) // 2))
             elif other[2] <= x0:
                 left = max(left, min(x0, (other[2] + x0 + 1) // 2))
-        ruled = rules_mask[y0:y1].any(axis=0)
-        right = x1 + int(np.argmax(ruled[x1:right])) if ruled[x1:right].any() else right
-        left = x0 - int(np.argmax(ruled[left:x0][::-1])) if ruled[left:x0].any() else left
-        padded.append((left, max(0, y0 - pad), right, min(height, y1 + pad)))
+        padded.append((left, max(0, y0 - pad), right, min(shape[0], y1 + pad)))
     return padded
 
 
