@@ -42,6 +42,13 @@ EDGE_TOUCH = 2
 # ... unless Tesseract is this sure of its words (mean confidence) and no other crop reads the
 # line: then it is the section's own, short beside a headline or cut by a tear.
 SURE_CUT_LINE = 70
+# Stained paper: Tesseract's Otsu threshold turns a stain as dark as the letters on it into
+# one black patch, and reads none of its lines (a stain across a passenger list on the Beaver
+# page). A body text section whose paper varies by more than PAPER_SPREAD grey levels is read
+# with its paper evened out; the paper is found by closing over PAPER_CLOSE letter heights.
+# Only body text: a headline's letters are taller than the page's and would be taken for paper.
+PAPER_SPREAD = 25
+PAPER_CLOSE = 1.5
 _api = None  # this process's Tesseract instance
 _api_settings = None  # (lang, thresholding) it was made with
 
@@ -54,17 +61,34 @@ class Recognition:
     thresholding: int = OTSU  # Tesseract's thresholding_method: 0 Otsu, 1 local Otsu, 2 Sauvola
     text_psm: int = PSM_SINGLE_COLUMN
     margin: int = CROP_MARGIN
+    paper_spread: int = PAPER_SPREAD  # 0: never even the paper
 
-    def scale_for(self, gray: np.ndarray) -> float:
-        """The factor a page's crops are scaled by: up to ``target_letter`` from the page's
-        median letter height, in quarter steps (1.0 for pages with large enough type)."""
-        if not self.target_letter:
+    def scale_for(self, letter: float | None) -> float:
+        """The factor a page's crops are scaled by, from its median ``letter`` height (see
+        ``page_letter_height``): up to ``target_letter``, in quarter steps (1.0 for pages
+        with large enough type)."""
+        if not self.target_letter or not letter or letter >= self.target_letter:
             return 1.0
-        _, _, stats, _ = cv2.connectedComponentsWithStats(otsu_ink(gray), connectivity=8)
-        letters = letter_height(stats[1:])
-        if not letters or letters >= self.target_letter:
-            return 1.0
-        return min(MAX_UPSCALE, round(4 * self.target_letter / letters) / 4)
+        return min(MAX_UPSCALE, round(4 * self.target_letter / letter) / 4)
+
+
+def page_letter_height(gray: np.ndarray) -> float | None:
+    """Median letter height of a page, in pixels (None: no letters found)."""
+    _, _, stats, _ = cv2.connectedComponentsWithStats(otsu_ink(gray), connectivity=8)
+    return letter_height(stats[1:])
+
+
+def evened_paper(crop: np.ndarray, letter: float, spread: int) -> np.ndarray:
+    """``crop`` divided by its paper's brightness when that varies by more than ``spread``
+    grey levels across it (a stain), else ``crop`` itself. The paper is the crop closed over
+    its letters (``letter`` high) and smoothed: stained paper turns white, letters stay dark."""
+    size = 2 * round(PAPER_CLOSE * letter / 2) + 1
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
+    paper = cv2.blur(cv2.morphologyEx(crop, cv2.MORPH_CLOSE, kernel), (size, size))
+    darkest, lightest = np.percentile(paper, [5, 95])
+    if lightest - darkest <= spread:
+        return crop
+    return np.clip(crop.astype(np.float32) * 255 / np.maximum(paper, 1), 0, 255).astype(np.uint8)
 
 
 def tessdata_path() -> str | None:
@@ -90,12 +114,16 @@ def _ready(_: int) -> bool:
     return _api is not None
 
 
-def _read_crop(crop: np.ndarray, offset: tuple[int, int], scale: float, psm: int, margin: int) -> list[Line]:
-    """Recognise one crop, shown to Tesseract ``scale`` times larger with a white ``margin``;
+def _read_crop(crop: np.ndarray, offset: tuple[int, int], scale: float, psm: int, margin: int,
+               even: tuple[float, int] | None = None) -> list[Line]:
+    """Recognise one crop, shown to Tesseract ``scale`` times larger with a white ``margin``,
+    its paper evened out when ``even`` (letter height, spread: ``evened_paper``) is given;
     boxes in page pixels (``offset``: the crop's top-left on the page)."""
     import tesserocr
     from PIL import Image
 
+    if even:
+        crop = evened_paper(crop, *even)
     if scale != 1.0:
         crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
     padded = np.pad(crop, margin, constant_values=255)
@@ -182,9 +210,12 @@ class TesseractEngine:
 
     def read_regions(self, gray: np.ndarray, regions: list[Region], page_name: str) -> list[list[Line]]:
         how = self.recognition
-        scale = how.scale_for(gray)
-        crops = [(gray[y0:y1, x0:x1], (x0, y0), scale, how.text_psm, how.margin)
-                 for x0, y0, x1, y1 in (r.bbox for r in regions)]
+        letter = page_letter_height(gray)
+        scale = how.scale_for(letter)
+        even = (letter, how.paper_spread) if letter and how.paper_spread else None
+        crops = [(gray[y0:y1, x0:x1], (x0, y0), scale, how.text_psm, how.margin,
+                  even if r.kind == "text" else None)
+                 for r in regions for x0, y0, x1, y1 in [r.bbox]]
         if self.jobs == 1:
             if _api_settings != (self.lang, how.thresholding):
                 _init_worker(self.lang, how.thresholding)

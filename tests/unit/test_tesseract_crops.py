@@ -1,10 +1,12 @@
-"""How sections are shown to real Tesseract: the scale for small type, and the half line a
-section's box takes in from its neighbour."""
+"""How sections are shown to real Tesseract: the scale for small type, stained paper, and the
+half line a section's box takes in from its neighbour."""
 
+import numpy as np
 import pytest
 
 from eulereye.model import Line, Region, Word
-from eulereye.ocr.tesseract import Recognition, TesseractEngine, without_cut_lines
+from eulereye.ocr.tesseract import (PAPER_SPREAD, Recognition, TesseractEngine, evened_paper,
+                                    page_letter_height, without_cut_lines)
 from tests.conftest import column_page, paragraph
 
 
@@ -33,11 +35,40 @@ def test_a_single_line_section_is_kept_whole(engine):
 
 
 def test_small_type_is_scaled_up_in_quarter_steps_large_type_is_not():
-    scales = {size: Recognition().scale_for(column_page(paragraph(4), size=size)[0]) for size in (9, 16, 24, 48)}
+    letters = {size: page_letter_height(column_page(paragraph(4), size=size)[0]) for size in (9, 16, 24, 48)}
+    scales = {size: Recognition().scale_for(letter) for size, letter in letters.items()}
     assert scales[48] == 1.0
     assert 3.0 >= scales[9] > scales[16] > scales[24] >= 1.0
     assert all((4 * s).is_integer() for s in scales.values())
-    assert Recognition(target_letter=0).scale_for(column_page(paragraph(4), size=9)[0]) == 1.0
+    assert Recognition(target_letter=0).scale_for(letters[9]) == 1.0
+
+
+def stained(page, centre, radius=150, depth=100):
+    """``page`` (black letters on white) printed on paper 240 grey with a round stain up to
+    ``depth`` grey levels darker, letters 40 grey: a water stain on a microfilm scan."""
+    yy, xx = np.mgrid[0:page.shape[0], 0:page.shape[1]]
+    paper = 240 - depth * np.exp(-((xx - centre[0]) ** 2 + (yy - centre[1]) ** 2) / (2 * radius ** 2))
+    ink = 1 - page / 255
+    return np.clip((1 - ink) * paper + ink * 40, 0, 255).astype(np.uint8)
+
+
+def test_lines_under_a_stain_are_read_on_evened_paper():
+    # Beaver County News 1916: a stain across a passenger list; Tesseract's Otsu threshold
+    # turned it into one dark patch and 'C. E. Barnard: Ogden, M. A. Olsen;' was not read.
+    page, lines = column_page(paragraph(8), size=16)
+    box = (lines[0][0] - 10, lines[0][1] - 10, lines[-1][2] + 10, lines[-1][3] + 10)
+    image = stained(page, centre=(600, (lines[2][1] + lines[5][3]) // 2))
+    words = {spread: sum(len(line.words) for line in
+                         TesseractEngine(paper_spread=spread).read_regions(image, [Region(box, "text")], "p")[0])
+             for spread in (0, PAPER_SPREAD)}
+    printed = sum(len(words) for _, words in paragraph(8))
+    assert words[0] < 0.8 * printed  # as it is, the stain's lines are lost ...
+    assert words[PAPER_SPREAD] == printed  # ... evened out, every word is read
+
+
+def test_even_paper_is_shown_to_tesseract_as_it_is():
+    page, _ = column_page(paragraph(4), size=16)
+    assert evened_paper(page, 16, PAPER_SPREAD) is page
 
 
 def line(box, confidence=90.0):  # one word is enough: cut lines are judged by box and confidence
