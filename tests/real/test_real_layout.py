@@ -87,6 +87,16 @@ def test_columns_are_read_one_after_the_other(stem, segmented):
     assert realscan.column_agreement(lines, bounds, span) >= MIN_COLUMN_ORDER
 
 
+
+def test_an_advertisement_set_around_a_cut_is_read(segmented):
+    # Its bold lines touch at the segmenter's working resolution and the flag beside them
+    # joined them into one tall shape: the whole ad ("FLAGS-FLAGS! ... the largest and
+    # cheapest assortment in the city") was taken for a picture and went unread.
+    _, sections = segmented("evening-star_1862-08-25_seq-1")
+    ad = (2450, 4500, 2800, 4650)
+    kinds = {kind for box, kind in sections if box[0] < ad[2] and box[2] > ad[0] and box[1] < ad[3] and box[3] > ad[1]}
+    assert kinds == {"text"}
+
 def _area(box) -> int:
     return (box[2] - box[0]) * (box[3] - box[1])
 

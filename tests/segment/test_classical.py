@@ -7,11 +7,12 @@ from PIL import Image, ImageDraw
 
 from eulereye.evaluation.pagexml import read_page_xml
 from eulereye.evaluation.scores import detection_scores
-from eulereye.model import REGION_KINDS
+from eulereye.model import REGION_KINDS, Region
 from eulereye.segment import get_segmenter
 from eulereye.evaluation.metrics import coverage, order_agreement, straddle_rate
 from eulereye.synth import generate_page
 from eulereye.segment.classical.fragments import SPACED_WORD_GAP, WORD_GAP
+from eulereye.segment.classical.kinds import lettered_pictures_as_text
 from eulereye.segment.classical.masks import body_size, ink_mask
 from eulereye.synth.render import font
 from tests.conftest import SERIF, WORDS, column_page, paragraph
@@ -103,6 +104,25 @@ def test_facing_page_sliver_at_the_scan_edge_is_dropped():
     texts = [r.bbox for r in SEGMENTER.segment(page)]
     assert len(texts) == 1 and texts[0][2] < 950
 
+
+
+def test_a_picture_of_lines_of_letters_is_text():
+    # An ad set tight beside a cut, taken whole for a picture at the working resolution.
+    page, lines = column_page(paragraph(6), height=900)
+    page = page.copy()
+    cv2.rectangle(page, (905, 200), (1000, 330), 0, -1)  # the cut
+    rng = np.random.default_rng(3)
+    drawing = np.full((300, 700), 255, np.uint8)
+    for x0, y0, x1, y1 in rng.integers(0, 700, size=(40, 4)):
+        cv2.line(drawing, (x0, y0 % 300), (x1, y1 % 300), 0, 3)  # an engraving's strokes
+    page[560:860, 150:850] = drawing
+    ad = (150, 200, 1000, lines[-1][3])
+    regions = [Region(ad, "illustration"), Region((150, 560, 850, 860), "illustration"), Region(ad, "text")]
+    kinds = [r.kind for r in lettered_pictures_as_text(page, regions, 28.0)]
+    assert kinds == ["text", "illustration", "text"]
+    # A "picture" taking much of the page is a frame around text sections of its own.
+    whole = [Region((0, 0, page.shape[1], page.shape[0]), "illustration")]
+    assert lettered_pictures_as_text(page, whole, 28.0) == whole
 
 @pytest.fixture(scope="module")
 def gbn_page():

@@ -25,7 +25,9 @@ mapped back), one module a concern:
    text block wider than ``columns.WIDE_BLOCK`` columns is split at the ink valleys on the grid
    lines (a safety net for gutters that are too narrow or too faint to cut every line)
    (``columns``);
-9. reading order: ``eulereye.segment.order.order_regions`` with the rules found
+9. back on the full-resolution page, a picture whose ink is mostly letters is text (bold lines
+   set tight around a cut touch at the working resolution) (``kinds``);
+10. reading order: ``eulereye.segment.order.order_regions`` with the rules found
    (``segmenter``, which wires the steps together).
 """
 

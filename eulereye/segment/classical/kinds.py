@@ -1,16 +1,18 @@
 """Region kinds of the classical segmenter: masthead (very large type near the top), headline
 (larger than body text), rule (a flat, long block with hardly any letters), illustration
-(large ink shapes that are not rows of letters), text; and the words drawn inside a picture,
-which are no text sections.
+(large ink shapes that are not rows of letters), text; the words drawn inside a picture,
+which are no text sections; and the "pictures" that are lines of letters seen closer.
 
 Lengths are multiples of the body text size (``masks.body_size``).
 """
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 
-from eulereye.model import BBox, area, inside
+from eulereye.ink import otsu_ink
+from eulereye.model import BBox, Region, area, inside
 from eulereye.segment.classical.fragments import Fragment, block_box, is_picture
 from eulereye.segment.classical.masks import RULE_LENGTH
 
@@ -20,6 +22,11 @@ MASTHEAD_ZONE = 0.15  # share of the page height from the top where a masthead m
 FLAT_RULE = 3.0  # a block this flat and a rule long is a (thick) rule ...
 RULE_LETTER_SPACING = 4.0  # ... when it has less than a letter per this width
 DRAWING_SHARE = 0.25  # pictures up to this share of the page hold no text sections of their own
+# A picture whose ink, seen at full resolution, is at least LETTERED_INK letters (LETTER_SIZES
+# page letter heights tall, at most three times as wide) and holds SET_LETTERS of them is text.
+LETTERED_INK = 0.5
+LETTER_SIZES = (0.5, 2.0)
+SET_LETTERS = 30
 
 
 def block_kinds(blocks: list[list[Fragment]], body: float, shape: tuple[int, int]) -> list[str]:
@@ -72,3 +79,24 @@ def drop_drawn_words(boxes: list[tuple[BBox, str]], shape: tuple[int, int]) -> l
                 if kind == "illustration" and area(box) <= DRAWING_SHARE * shape[0] * shape[1]]
     return [(box, kind) for box, kind in boxes
             if kind == "illustration" or not any(inside(box, picture) for picture in pictures)]
+
+
+def lettered_pictures_as_text(gray: np.ndarray, regions: list[Region], letter: float) -> list[Region]:
+    """``regions`` with each picture that is mostly letters at full resolution taken for text
+    (``gray``: the page; ``letter``: its body letter height in its pixels). At the working
+    resolution the bold lines of an advertisement set around a small cut or inside an
+    ornamental border touch each other and form tall shapes, so the whole advertisement looked
+    like a picture and went unread (an ad for flags on the 1862 Evening Star, an advocate's
+    notice in Der Pionier). A "picture" taking much of the page is a frame around the text,
+    whose lines are sections of their own already."""
+    page = gray.shape[0] * gray.shape[1]
+    return [Region(r.bbox, "text") if r.kind == "illustration" and area(r.bbox) <= DRAWING_SHARE * page
+            and _lettered(gray[r.bbox[1]:r.bbox[3], r.bbox[0]:r.bbox[2]], letter) else r
+            for r in regions]
+
+
+def _lettered(crop: np.ndarray, letter: float) -> bool:
+    _, _, stats, _ = cv2.connectedComponentsWithStats(otsu_ink(crop), connectivity=8)
+    heights, widths, ink = stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_AREA]
+    letters = (heights >= LETTER_SIZES[0] * letter) & (heights <= LETTER_SIZES[1] * letter) & (widths <= 3 * heights)
+    return int(letters.sum()) >= SET_LETTERS and ink[letters].sum() >= LETTERED_INK * ink.sum()

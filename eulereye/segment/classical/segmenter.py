@@ -19,7 +19,7 @@ from eulereye.segment.classical.blocks import join_blocks
 from eulereye.segment.classical.columns import MIN_COLUMN, split_at_rules, split_wide_blocks
 from eulereye.segment.classical.fragments import block_box, is_picture, line_fragments
 from eulereye.segment.classical.gutters import Cuts, flanked_strips, paper_strips
-from eulereye.segment.classical.kinds import block_kinds, drop_drawn_words
+from eulereye.segment.classical.kinds import block_kinds, drop_drawn_words, lettered_pictures_as_text
 from eulereye.segment.classical.masks import body_size, drop_frames, drop_specks, find_rules, ink_mask, page_rules
 from eulereye.segment.order import order_regions
 
@@ -48,6 +48,7 @@ class ClassicalSegmenter:
         regions = [
             Region(_to_page(r.bbox, scale, width, height), r.kind) for r in layout.regions
         ]
+        regions = lettered_pictures_as_text(gray, regions, size / scale)
         rules = [_to_page(b, scale, width, height) for b in layout.rules]
         return order_regions(regions, width, height, rules)
 
