@@ -13,7 +13,7 @@ from eulereye.config import DEFAULT_MAX_PIXELS
 from eulereye.evaluation import realscan
 from eulereye.evaluation.pagexml import read_page_xml
 from eulereye.imaging import load_frames
-from eulereye.model import TEXTLESS_KINDS
+from eulereye.model import TEXTLESS_KINDS, area, intersection
 from eulereye.segment import get_segmenter
 from eulereye.segment.base import segment_straightened
 from eulereye.textquality import dictionary_words
@@ -65,7 +65,7 @@ def test_no_section_runs_across_a_printed_column_rule(stem, segmented):
     rules = realscan.vertical_rules(gray)
     boxes = _text_boxes(sections)
     crossing = [box for box in boxes if realscan.crosses_rule(box, rules, margin=SECTION_MARGIN)]
-    share = sum(_area(b) for b in crossing) / sum(_area(b) for b in boxes)
+    share = sum(area(b) for b in crossing) / sum(area(b) for b in boxes)
     assert share <= MAX_SECTION_STRADDLE, f"{len(crossing)} sections cross a rule: {crossing[:5]}"
 
 
@@ -87,18 +87,13 @@ def test_columns_are_read_one_after_the_other(stem, segmented):
     assert realscan.column_agreement(lines, bounds, span) >= MIN_COLUMN_ORDER
 
 
-
 def test_an_advertisement_set_around_a_cut_is_read(segmented):
     # Its bold lines touch at the segmenter's working resolution and the flag beside them
     # joined them into one tall shape: the whole ad ("FLAGS-FLAGS! ... the largest and
     # cheapest assortment in the city") was taken for a picture and went unread.
     _, sections = segmented("evening-star_1862-08-25_seq-1")
     ad = (2450, 4500, 2800, 4650)
-    kinds = {kind for box, kind in sections if box[0] < ad[2] and box[2] > ad[0] and box[1] < ad[3] and box[3] > ad[1]}
-    assert kinds == {"text"}
-
-def _area(box) -> int:
-    return (box[2] - box[0]) * (box[3] - box[1])
+    assert {kind for box, kind in sections if intersection(box, ad)} == {"text"}
 
 
 def test_straddle_counts_only_lines_a_rule_runs_through():

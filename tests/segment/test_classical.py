@@ -105,7 +105,6 @@ def test_facing_page_sliver_at_the_scan_edge_is_dropped():
     assert len(texts) == 1 and texts[0][2] < 950
 
 
-
 def test_a_picture_of_lines_of_letters_is_text():
     # An ad set tight beside a cut, taken whole for a picture at the working resolution.
     page, lines = column_page(paragraph(6), height=900)
@@ -123,6 +122,7 @@ def test_a_picture_of_lines_of_letters_is_text():
     # A "picture" taking much of the page is a frame around text sections of its own.
     whole = [Region((0, 0, page.shape[1], page.shape[0]), "illustration")]
     assert lettered_pictures_as_text(page, whole, 28.0) == whole
+
 
 @pytest.fixture(scope="module")
 def gbn_page():

@@ -28,7 +28,7 @@ mapped back), one module a concern:
 9. back on the full-resolution page, a picture whose ink is mostly letters is text (bold lines
    set tight around a cut touch at the working resolution) (``kinds``);
 10. reading order: ``eulereye.segment.order.order_regions`` with the rules found
-   (``segmenter``, which wires the steps together).
+    (``segmenter``, which wires the steps together).
 """
 
 from eulereye.segment.classical.masks import body_size, page_rules

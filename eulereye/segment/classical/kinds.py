@@ -75,10 +75,15 @@ def drop_drawn_words(boxes: list[tuple[BBox, str]], shape: tuple[int, int]) -> l
     hatching taken for letters, read as garbage. A caption stands beside its picture. A
     "picture" taking much of the page is a dark scan edge or a frame around the text, not a
     drawing: what lies inside it is kept."""
-    pictures = [box for box, kind in boxes
-                if kind == "illustration" and area(box) <= DRAWING_SHARE * shape[0] * shape[1]]
+    pictures = [box for box, kind in boxes if _is_drawing(box, kind, shape)]
     return [(box, kind) for box, kind in boxes
             if kind == "illustration" or not any(inside(box, picture) for picture in pictures)]
+
+
+def _is_drawing(box: BBox, kind: str, shape: tuple[int, int]) -> bool:
+    """Whether a region is a picture in the page, not a "picture" taking much of the page (a
+    dark scan edge or a frame around the text, whose lines are sections of their own)."""
+    return kind == "illustration" and area(box) <= DRAWING_SHARE * shape[0] * shape[1]
 
 
 def lettered_pictures_as_text(gray: np.ndarray, regions: list[Region], letter: float) -> list[Region]:
@@ -87,16 +92,18 @@ def lettered_pictures_as_text(gray: np.ndarray, regions: list[Region], letter: f
     resolution the bold lines of an advertisement set around a small cut or inside an
     ornamental border touch each other and form tall shapes, so the whole advertisement looked
     like a picture and went unread (an ad for flags on the 1862 Evening Star, an advocate's
-    notice in Der Pionier). A "picture" taking much of the page is a frame around the text,
-    whose lines are sections of their own already."""
-    page = gray.shape[0] * gray.shape[1]
-    return [Region(r.bbox, "text") if r.kind == "illustration" and area(r.bbox) <= DRAWING_SHARE * page
-            and _lettered(gray[r.bbox[1]:r.bbox[3], r.bbox[0]:r.bbox[2]], letter) else r
-            for r in regions]
+    notice in Der Pionier)."""
+
+    def lettered(region: Region) -> bool:
+        x0, y0, x1, y1 = region.bbox
+        return _is_drawing(region.bbox, region.kind, gray.shape) and _mostly_letters(gray[y0:y1, x0:x1], letter)
+
+    return [Region(r.bbox, "text") if lettered(r) else r for r in regions]
 
 
-def _lettered(crop: np.ndarray, letter: float) -> bool:
+def _mostly_letters(crop: np.ndarray, letter: float) -> bool:
+    """Whether ``LETTERED_INK`` of the ink of ``crop`` is letters, ``SET_LETTERS`` or more."""
     _, _, stats, _ = cv2.connectedComponentsWithStats(otsu_ink(crop), connectivity=8)
-    heights, widths, ink = stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_AREA]
+    heights, widths, ink = (stats[1:, c] for c in (cv2.CC_STAT_HEIGHT, cv2.CC_STAT_WIDTH, cv2.CC_STAT_AREA))
     letters = (heights >= LETTER_SIZES[0] * letter) & (heights <= LETTER_SIZES[1] * letter) & (widths <= 3 * heights)
     return int(letters.sum()) >= SET_LETTERS and ink[letters].sum() >= LETTERED_INK * ink.sum()
