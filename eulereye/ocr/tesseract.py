@@ -5,6 +5,9 @@ columns; a crop of one column block cannot be misread that way, and crops are in
 they spread over the cores. Each worker process keeps one Tesseract instance (model loaded
 once) and runs it single-threaded: OpenMP threads inside Tesseract cost more than they give
 when the processes already fill the cores (a page took 210 s multi-threaded, 71 s single).
+
+A crop with words Tesseract's lexicon does not know is read a second time with thinner
+strokes, and those words take the second reading where it is a known word (``lexicon``).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import numpy as np
 
 from eulereye.ink import letter_height, otsu_ink
 from eulereye.model import BBox, Line, Region, Word
+from eulereye.ocr import lexicon
 
 # White margin around each crop: Tesseract finds text touching the image edge less reliably.
 CROP_MARGIN = 12
@@ -49,8 +53,12 @@ SURE_CUT_LINE = 70
 # Only body text: a headline's letters are taller than the page's and would be taken for paper.
 PAPER_SPREAD = 25
 PAPER_CLOSE = 1.5
+# The second look at words the lexicon does not know shows the crop with strokes this much
+# thinner (a grey dilation: the paper grows into the ink by a pixel).
+THINNER = np.ones((2, 2), np.uint8)
 _api = None  # this process's Tesseract instance
 _api_settings = None  # (lang, thresholding) it was made with
+_lexicon: frozenset[str] | None = None  # its language's words (lexicon.for_language)
 
 
 @dataclass(frozen=True)
@@ -101,13 +109,14 @@ def tessdata_path() -> str | None:
 
 
 def _init_worker(lang: str, thresholding: int = OTSU) -> None:
-    global _api, _api_settings
+    global _api, _api_settings, _lexicon
     os.environ["OMP_THREAD_LIMIT"] = "1"  # before libtesseract starts its thread pool
     import tesserocr
 
     _api = tesserocr.PyTessBaseAPI(path=tessdata_path() or "", lang=lang, psm=PSM_SINGLE_COLUMN)
     _api.SetVariable("thresholding_method", str(thresholding))
     _api_settings = (lang, thresholding)
+    _lexicon = lexicon.for_language(lang, tessdata_path() or "")
 
 
 def _ready(_: int) -> bool:
@@ -118,17 +127,30 @@ def _read_crop(crop: np.ndarray, offset: tuple[int, int], scale: float, psm: int
                even: tuple[float, int] | None = None) -> list[Line]:
     """Recognise one crop, shown to Tesseract ``scale`` times larger with a white ``margin``,
     its paper evened out when ``even`` (letter height, spread: ``evened_paper``) is given;
-    boxes in page pixels (``offset``: the crop's top-left on the page)."""
+    boxes in page pixels (``offset``: the crop's top-left on the page). Words the lexicon does
+    not know get a second look, with thinner strokes (``lexicon.prefer_known``)."""
+    if even:
+        crop = evened_paper(crop, *even)
+    lines = _recognise(_shown(crop, scale, margin), psm)
+    if _lexicon and any(lexicon.is_unknown(word.text, _lexicon) for line in lines for word in line.words):
+        thinner = _recognise(_shown(cv2.dilate(crop, THINNER), scale, margin), psm)
+        lines = lexicon.prefer_known(lines, (word for line in thinner for word in line.words), _lexicon)
+    return [Line([_on_page(word, offset, scale, margin) for word in line.words]) for line in lines]
+
+
+def _shown(crop: np.ndarray, scale: float, margin: int) -> np.ndarray:
+    if scale != 1.0:
+        crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+    return np.pad(crop, margin, constant_values=255)
+
+
+def _recognise(image: np.ndarray, psm: int) -> list[Line]:
+    """Tesseract's lines of words in ``image``, boxes in its pixels."""
     import tesserocr
     from PIL import Image
 
-    if even:
-        crop = evened_paper(crop, *even)
-    if scale != 1.0:
-        crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
-    padded = np.pad(crop, margin, constant_values=255)
     _api.SetPageSegMode(psm)
-    _api.SetImage(Image.fromarray(padded))
+    _api.SetImage(Image.fromarray(image))
     _api.Recognize()
     lines: list[Line] = []
     iterator = _api.GetIterator()
@@ -144,11 +166,14 @@ def _read_crop(crop: np.ndarray, offset: tuple[int, int], scale: float, psm: int
             continue
         if not lines or word.IsAtBeginningOf(tesserocr.RIL.TEXTLINE):
             lines.append(Line([]))
-        x0, y0, x1, y1 = ((v - margin) / scale for v in box)
-        lines[-1].words.append(Word(text, round(word.Confidence(level), 2),
-                                    (offset[0] + math.floor(x0), offset[1] + math.floor(y0),
-                                     offset[0] + math.ceil(x1), offset[1] + math.ceil(y1))))
+        lines[-1].words.append(Word(text, round(word.Confidence(level), 2), box))
     return [line for line in lines if line.words]
+
+
+def _on_page(word: Word, offset: tuple[int, int], scale: float, margin: int) -> Word:
+    x0, y0, x1, y1 = ((v - margin) / scale for v in word.bbox)
+    return Word(word.text, word.confidence, (offset[0] + math.floor(x0), offset[1] + math.floor(y0),
+                                             offset[0] + math.ceil(x1), offset[1] + math.ceil(y1)))
 
 
 def _cut_lines(lines: list[Line], box: BBox) -> list[bool]:
@@ -191,6 +216,7 @@ class TesseractEngine:
         self.jobs = max(1, jobs)
         self.recognition = Recognition(**recognition)
         self._check_lang()
+        lexicon.for_language(lang, tessdata_path() or "")  # unpacked once, before the workers fork
         self._pool = self._start_pool() if self.jobs > 1 else None
 
     def _check_lang(self) -> None:
