@@ -80,6 +80,31 @@ def is_unknown(text: str, lexicon: frozenset[str]) -> bool:
                for run in letter_runs(text))
 
 
+def rows_to_read_again(lines: list[Line], height: int, lexicon: frozenset[str]) -> list[tuple[int, int]]:
+    """The bands of an image ``height`` pixels tall worth a second look: the rows of ``lines``
+    holding a word the lexicon does not know, each reaching halfway to the rows above and
+    below it (lines whose boxes overlap are one row), neighbouring bands joined."""
+    rows: list[list] = []  # [top, bottom, has an unknown word]
+    for line in sorted(lines, key=lambda line: line.bbox[1]):
+        _, top, _, bottom = line.bbox
+        unknown = any(is_unknown(word.text, lexicon) for word in line.words)
+        if rows and top < rows[-1][1]:
+            rows[-1][1:] = [max(rows[-1][1], bottom), rows[-1][2] or unknown]
+        else:
+            rows.append([top, bottom, unknown])
+    bands: list[tuple[int, int]] = []
+    for i, (top, bottom, unknown) in enumerate(rows):
+        if not unknown:
+            continue
+        start = (rows[i - 1][1] + top) // 2 if i else 0
+        end = (bottom + rows[i + 1][0]) // 2 if i + 1 < len(rows) else height
+        if bands and start <= bands[-1][1]:
+            bands[-1] = (bands[-1][0], end)
+        else:
+            bands.append((start, end))
+    return bands
+
+
 def prefer_known(first: list[Line], second: Iterable[Word], lexicon: frozenset[str]) -> list[Line]:
     """``first`` with each word the lexicon does not know replaced by the words ``second``
     reads in its place, when those are known and close to it (``_better_reading``). Both in

@@ -6,8 +6,9 @@ they spread over the cores. Each worker process keeps one Tesseract instance (mo
 once) and runs it single-threaded: OpenMP threads inside Tesseract cost more than they give
 when the processes already fill the cores (a page took 210 s multi-threaded, 71 s single).
 
-A crop with words Tesseract's lexicon does not know is read a second time with thinner
-strokes, and those words take the second reading where it is a known word (``lexicon``).
+A crop with words Tesseract's lexicon does not know is read a second time, its rows holding
+them only, with thinner strokes, and those words take the second reading where it is a known
+word (``lexicon``).
 """
 
 from __future__ import annotations
@@ -128,14 +129,27 @@ def _read_crop(crop: np.ndarray, offset: tuple[int, int], scale: float, psm: int
     """Recognise one crop, shown to Tesseract ``scale`` times larger with a white ``margin``,
     its paper evened out when ``even`` (letter height, spread: ``evened_paper``) is given;
     boxes in page pixels (``offset``: the crop's top-left on the page). Words the lexicon does
-    not know get a second look, with thinner strokes (``lexicon.prefer_known``)."""
+    not know get a second look: their rows read again with thinner strokes (``lexicon``)."""
     if even:
         crop = evened_paper(crop, *even)
     lines = _recognise(_shown(crop, scale, margin), psm)
-    if _lexicon and any(lexicon.is_unknown(word.text, _lexicon) for line in lines for word in line.words):
-        thinner = _recognise(_shown(cv2.dilate(crop, THINNER), scale, margin), psm)
-        lines = lexicon.prefer_known(lines, (word for line in thinner for word in line.words), _lexicon)
+    if _lexicon:
+        thinner = _shown(cv2.dilate(crop, THINNER), scale, margin)
+        bands = lexicon.rows_to_read_again(lines, thinner.shape[0], _lexicon)
+        if bands:
+            second = _recognise(_only_bands(thinner, bands), psm)
+            lines = lexicon.prefer_known(lines, (word for line in second for word in line.words), _lexicon)
     return [Line([_on_page(word, offset, scale, margin) for word in line.words]) for line in lines]
+
+
+def _only_bands(image: np.ndarray, bands: list[tuple[int, int]]) -> np.ndarray:
+    """``image`` with everything outside the row ``bands`` painted its paper's grey (its
+    median), so Tesseract reads only those rows at the places they have. Paper, not white:
+    white beside grey paper would put the Otsu threshold between them and turn paper to ink."""
+    kept = np.full_like(image, int(np.median(image)))
+    for top, bottom in bands:
+        kept[top:bottom] = image[top:bottom]
+    return kept
 
 
 def _shown(crop: np.ndarray, scale: float, margin: int) -> np.ndarray:

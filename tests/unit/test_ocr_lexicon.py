@@ -84,3 +84,15 @@ def test_a_model_without_a_word_list_gives_no_lexicon(tmp_path):
 def test_without_the_unpacking_tools_there_is_no_lexicon(monkeypatch):
     monkeypatch.setattr(lexicon.shutil, "which", lambda tool: None)
     assert lexicon.for_language.__wrapped__("eng", tessdata_path()) is None
+
+
+def test_only_the_rows_holding_unknown_words_are_read_again():
+    lines = [Line(words(("the", (0, 10, 30, 30)))),
+             Line(words(("Sehool", (0, 40, 60, 60)))),
+             Line(words(("local", (0, 70, 50, 90)))),
+             Line(words(("loeal", (0, 100, 50, 120)))),
+             Line(words(("tbe", (0, 118, 30, 136)))),  # overlaps the row above: one row with it
+             Line(words(("were", (0, 150, 40, 170))))]
+    assert lexicon.rows_to_read_again(lines, 200, KNOWN) == [(35, 65), (95, 143)]
+    assert lexicon.rows_to_read_again(lines[:1], 200, KNOWN) == []
+    assert lexicon.rows_to_read_again(lines[1:3], 200, KNOWN) == [(0, 65)]  # from the top edge
