@@ -132,13 +132,13 @@ def _read_crop(crop: np.ndarray, offset: tuple[int, int], scale: float, psm: int
     not know get a second look: their rows read again with thinner strokes (``lexicon``)."""
     if even:
         crop = evened_paper(crop, *even)
-    lines = _recognise(_shown(crop, scale, margin), psm)
-    if _lexicon:
+    shown = _shown(crop, scale, margin)
+    lines = _recognise(shown, psm)
+    bands = lexicon.rows_to_read_again(lines, shown.shape[0], _lexicon) if _lexicon else []
+    if bands:
         thinner = _shown(cv2.dilate(crop, THINNER), scale, margin)
-        bands = lexicon.rows_to_read_again(lines, thinner.shape[0], _lexicon)
-        if bands:
-            second = _recognise(_only_bands(thinner, bands), psm)
-            lines = lexicon.prefer_known(lines, (word for line in second for word in line.words), _lexicon)
+        second = _recognise(_only_bands(thinner, bands), psm)
+        lines = lexicon.prefer_known(lines, (word for line in second for word in line.words), _lexicon)
     return [Line([_on_page(word, offset, scale, margin) for word in line.words]) for line in lines]
 
 
