@@ -28,6 +28,13 @@ def intersection(a: BBox, b: BBox) -> int:
     return max(0, min(a[2], b[2]) - max(a[0], b[0])) * max(0, min(a[3], b[3]) - max(a[1], b[1]))
 
 
+def iou(a: BBox, b: BBox) -> float:
+    """Intersection over union of two boxes (0 for two empty boxes)."""
+    common = intersection(a, b)
+    total = area(a) + area(b) - common
+    return common / total if total else 0.0
+
+
 def union(boxes: list[BBox]) -> BBox:
     """The smallest box holding every box given (which must not be empty)."""
     return (

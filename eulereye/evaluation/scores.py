@@ -6,13 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from eulereye.model import BBox, area, intersection
-
-
-def iou(a: BBox, b: BBox) -> float:
-    inter = intersection(a, b)
-    union = area(a) + area(b) - inter
-    return inter / union if union else 0.0
+from eulereye.model import BBox, iou
 
 
 def match_boxes(pred: list[BBox], gt: list[BBox], threshold: float = 0.5) -> dict[int, int]:

@@ -19,18 +19,18 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
 import structlog
 from rapidfuzz.distance import Levenshtein
 
-from eulereye.model import BBox, Line, Word, area, intersection, union
+from eulereye.model import Line, Word, inside, iou, union
 
 log = structlog.get_logger()
 
 JUDGED_LETTERS = 3  # letter runs shorter than this are not looked up ("a", "of", "Mr")
+MOSTLY = 0.5  # a word of the second reading with this share of its box in a word's box is read there
 SAME_PLACE = 0.7  # the second reading's words cover the first's box this well (IoU)
 MAX_CHANGE = 1 / 3  # share of the letters the two readings may differ in
 TOOLS = ("combine_tessdata", "dawg2wordlist")
@@ -105,11 +105,10 @@ def rows_to_read_again(lines: list[Line], height: int, lexicon: frozenset[str]) 
     return bands
 
 
-def prefer_known(first: list[Line], second: Iterable[Word], lexicon: frozenset[str]) -> list[Line]:
+def prefer_known(first: list[Line], second: list[Word], lexicon: frozenset[str]) -> list[Line]:
     """``first`` with each word the lexicon does not know replaced by the words ``second``
     reads in its place, when those are known and close to it (``_better_reading``). Both in
     the same pixel frame."""
-    second = list(second)
     return [Line([better for word in line.words for better in _better_reading(word, second, lexicon)])
             for line in first]
 
@@ -117,20 +116,12 @@ def prefer_known(first: list[Line], second: Iterable[Word], lexicon: frozenset[s
 def _better_reading(word: Word, second: list[Word], lexicon: frozenset[str]) -> list[Word]:
     if not is_unknown(word.text, lexicon):
         return [word]
-    inside = [other for other in second if _mostly_inside(other.bbox, word.bbox)]
-    if not inside or _iou(union([other.bbox for other in inside]), word.bbox) < SAME_PLACE:
+    there = [other for other in second if inside(other.bbox, word.bbox, share=MOSTLY)]
+    if not there or iou(union([other.bbox for other in there]), word.bbox) < SAME_PLACE:
         return [word]
-    text = "".join(other.text for other in inside)
-    if (not letter_runs(text) or any(is_unknown(other.text, lexicon) for other in inside)
+    text = "".join(other.text for other in there)
+    if (not letter_runs(text) or any(is_unknown(other.text, lexicon) for other in there)
             or Levenshtein.distance(word.text, text) > MAX_CHANGE * max(len(word.text), len(text))):
         return [word]
-    return inside
+    return there
 
-
-def _mostly_inside(box: BBox, within: BBox) -> bool:
-    return intersection(box, within) > area(box) / 2
-
-
-def _iou(a: BBox, b: BBox) -> float:
-    common = intersection(a, b)
-    return common / max(1, area(a) + area(b) - common)

@@ -138,7 +138,7 @@ def _read_crop(crop: np.ndarray, offset: tuple[int, int], scale: float, psm: int
     if bands:
         thinner = _shown(cv2.dilate(crop, THINNER), scale, margin)
         second = _recognise(_only_bands(thinner, bands), psm)
-        lines = lexicon.prefer_known(lines, (word for line in second for word in line.words), _lexicon)
+        lines = lexicon.prefer_known(lines, [word for line in second for word in line.words], _lexicon)
     return [Line([_on_page(word, offset, scale, margin) for word in line.words]) for line in lines]
 
 
